@@ -1,0 +1,21 @@
+/**
+ * Where the app's own files are, seen from the built main bundle (out/main/*.js). In a
+ * packaged app the python runtime sits in the resources folder instead; the Electron entry
+ * passes that path in.
+ */
+import { fileURLToPath } from 'node:url';
+
+export interface AppPaths {
+  rendererDir: string;
+  preloadFile: string;
+  runtimeDir: string;
+}
+
+export function appPathsFromBundle(bundleUrl: string): AppPaths {
+  const at = (relative: string): string => fileURLToPath(new URL(relative, bundleUrl));
+  return {
+    rendererDir: at('../renderer'),
+    preloadFile: at('../preload/index.cjs'),
+    runtimeDir: at('../../python-runtime'),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The catalog's schema, as numbered steps. A step is never edited once released: a change
+ * is a new step. `user_version` records how many steps a database has had.
+ * Tables follow DESIGN §5; later domains extend them with further steps.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'catalog tables',
+    sql: `
+      CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL UNIQUE,
+        owned INTEGER NOT NULL DEFAULT 0,          -- 1 when the file lives under the data folder
+        architecture TEXT,
+        parameter_count INTEGER,
+        file_size INTEGER,
+        sha256 TEXT,
+        metadata_json TEXT,
+        status TEXT NOT NULL DEFAULT 'ready',      -- ready | missing
+        added_at INTEGER NOT NULL
+      );
+      CREATE TABLE datasets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        owned INTEGER NOT NULL DEFAULT 0,
+        format TEXT,
+        shape TEXT,
+        mapping_json TEXT,
+        row_count INTEGER,
+        content_hash TEXT,
+        status TEXT NOT NULL DEFAULT 'ready',
+        added_at INTEGER NOT NULL
+      );
+      CREATE TABLE prepared_datasets (
+        id TEXT PRIMARY KEY,
+        dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        model_id TEXT REFERENCES models(id) ON DELETE SET NULL,
+        cache_key TEXT NOT NULL UNIQUE,            -- dataset hash + tokenizer fingerprint + template + options
+        dir TEXT NOT NULL,
+        manifest_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        model_id TEXT REFERENCES models(id) ON DELETE SET NULL,
+        dataset_id TEXT REFERENCES datasets(id) ON DELETE SET NULL,
+        prepared_id TEXT REFERENCES prepared_datasets(id) ON DELETE SET NULL,
+        config_json TEXT NOT NULL,
+        status TEXT NOT NULL,                      -- queued | running | paused | done | failed | stopped | interrupted
+        pid INTEGER,
+        dir TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at INTEGER,
+        error_kind TEXT,
+        error_message TEXT
+      );
+      CREATE TABLE metrics (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, name, step)
+      ) WITHOUT ROWID;
+      CREATE TABLE adapters (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        format TEXT NOT NULL,                      -- gguf | peft
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX runs_by_status ON runs(status);
+    `,
+  },
+  {
+    version: 2,
+    name: 'settings',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+export const LATEST_VERSION = migrations.length;

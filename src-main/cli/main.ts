@@ -1,0 +1,74 @@
+/**
+ * `lathe` — the command line. It drives the same services as the window, for scripting and
+ * for headless machines. Run it with `npx lathe --help` (bin/lathe.js loads this bundle).
+ * Exit codes: 0 success, 1 failure, 2 a usage mistake or invalid input.
+ */
+import { homedir } from 'node:os';
+import { LatheError } from '../contract';
+import { chooseDataDir } from '../app/data-dir';
+import { appPathsFromBundle } from '../app/paths';
+import { UsageError } from './args';
+import { runServe } from './serve-command';
+import { runSystemInfo } from './system-command';
+import pkg from '../../package.json';
+
+const USAGE = `lathe ${pkg.version} — fine-tune language models locally
+
+Usage:
+  lathe serve [--port N] [--host H]    serve the app to a browser (127.0.0.1:7860 by default)
+  lathe system info [--json]            hardware and Python/torch report
+  lathe --help                          this text
+
+Environment:
+  LATHE_DATA_DIR   data folder (default: the platform's application data folder)
+  LATHE_TOKEN      access token for 'serve' (default: a new random token each start)
+  LATHE_PYTHON     Python interpreter with torch for training`;
+
+export interface CliContext {
+  dataDir: string;
+  paths: ReturnType<typeof appPathsFromBundle>;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  out: (text: string) => void;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const context: CliContext = {
+    dataDir: chooseDataDir({ env: process.env, platform: process.platform, home: homedir() }),
+    paths: appPathsFromBundle(import.meta.url),
+    env: process.env,
+    version: pkg.version,
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  };
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    context.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  switch (command) {
+    case 'serve':
+      return runServe(rest, context);
+    case 'system':
+      return runSystemInfo(rest, context);
+    default:
+      throw new UsageError(`Unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`lathe: ${error.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (error instanceof LatheError) {
+      process.stderr.write(`lathe: ${error.message}\n`);
+      process.exitCode = error.kind === 'invalid_input' ? 2 : 1;
+    } else {
+      process.stderr.write(`lathe: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

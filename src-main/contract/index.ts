@@ -1,0 +1,6 @@
+export * from './define';
+export * from './errors';
+export * from './contract';
+export * from './system-types';
+export * from './wire';
+export * from './client';

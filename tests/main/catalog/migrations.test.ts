@@ -1,0 +1,146 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { LatheError } from '../../../src-main/contract';
+import { openCatalog } from '../../../src-main/catalog/catalog';
+import { migrate, schemaVersion } from '../../../src-main/catalog/migrate';
+import { LATEST_VERSION, migrations, type Migration } from '../../../src-main/catalog/migrations';
+
+const tempFile = (name = 'catalog.sqlite') => join(mkdtempSync(join(tmpdir(), 'lathe-catalog-')), name);
+
+function tables(db: Database.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+}
+
+/** One row per table that exists at `version`, so upgrades can be checked to keep data. */
+function seed(db: Database.Database, version: number): void {
+  if (version >= 1) {
+    db.prepare("INSERT INTO models (id, name, path, added_at) VALUES ('m1', 'Tiny', '/models/tiny.gguf', 1)").run();
+    db.prepare("INSERT INTO datasets (id, name, path, added_at) VALUES ('d1', 'Q&A', '/data/qa.jsonl', 1)").run();
+    db.prepare("INSERT INTO runs (id, name, model_id, dataset_id, config_json, status, dir, created_at) VALUES ('r1', 'first', 'm1', 'd1', '{}', 'done', '/runs/r1', 1)").run();
+    db.prepare("INSERT INTO metrics (run_id, step, name, value, at) VALUES ('r1', 1, 'loss', 2.5, 1)").run();
+  }
+  if (version >= 2) db.prepare("INSERT INTO settings (key, value_json, updated_at) VALUES ('theme', '\"auto\"', 1)").run();
+}
+
+describe('catalog migrations', () => {
+  it('creates every table DESIGN §5 names on a fresh database, in WAL mode', () => {
+    const catalog = openCatalog(tempFile());
+    expect(catalog.schemaVersion).toBe(LATEST_VERSION);
+    expect(tables(catalog.db)).toEqual(
+      expect.arrayContaining(['models', 'datasets', 'prepared_datasets', 'runs', 'metrics', 'adapters', 'settings']),
+    );
+    expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(catalog.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    catalog.close();
+  });
+
+  it('is numbered 1..N in order', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  for (let from = 1; from < LATEST_VERSION; from++) {
+    it(`upgrades a database at schema ${from} to ${LATEST_VERSION} and keeps its rows`, () => {
+      const file = tempFile();
+      const old = new Database(file);
+      migrate(old, migrations.slice(0, from), file);
+      seed(old, from);
+      old.close();
+
+      const catalog = openCatalog(file);
+      expect(catalog.schemaVersion).toBe(LATEST_VERSION);
+      expect(catalog.db.prepare('SELECT name FROM models').all()).toEqual([{ name: 'Tiny' }]);
+      expect(catalog.db.prepare('SELECT value FROM metrics').all()).toEqual([{ value: 2.5 }]);
+      seed(catalog.db, LATEST_VERSION > from ? 0 : from); // still writable
+      catalog.close();
+    });
+  }
+
+  it('reopening a current database changes nothing', () => {
+    const file = tempFile();
+    const first = openCatalog(file);
+    seed(first.db, LATEST_VERSION);
+    first.close();
+    const again = openCatalog(file);
+    expect(again.schemaVersion).toBe(LATEST_VERSION);
+    expect(again.db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 1 });
+    again.close();
+  });
+
+  it('rolls back a failing step and leaves the database at the previous schema with its data', () => {
+    const file = tempFile();
+    const first = openCatalog(file);
+    seed(first.db, LATEST_VERSION);
+    first.close();
+    const broken: Migration[] = [
+      ...migrations,
+      { version: LATEST_VERSION + 1, name: 'half-done', sql: 'CREATE TABLE extra (x INTEGER); INSERT INTO missing_table VALUES (1);' },
+    ];
+    const error = (() => {
+      try {
+        openCatalog(file, broken);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(LatheError);
+    expect((error as LatheError).message).toContain(`schema ${LATEST_VERSION + 1}`);
+    expect((error as LatheError).message).toContain(`left at schema ${LATEST_VERSION}`);
+
+    const db = new Database(file, { readonly: true });
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(tables(db)).not.toContain('extra');
+    expect(db.prepare('SELECT count(*) AS n FROM models').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('refuses a catalog from a newer Lathe and leaves it as it was', () => {
+    const file = tempFile();
+    const db = new Database(file);
+    db.pragma(`user_version = ${LATEST_VERSION + 5}`);
+    db.close();
+    const before = readFileSync(file);
+    expect(() => openCatalog(file)).toThrow(expect.objectContaining({ kind: 'too_new' }));
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+describe('a damaged catalog file', () => {
+  it.each([
+    ['text', Buffer.from('this is not a database, just some notes\n'.repeat(200))],
+    ['random bytes', Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 2654435761) % 251))],
+  ])('made of %s is reported by name and never overwritten', (_label, content) => {
+    const file = tempFile();
+    writeFileSync(file, content);
+    let error: unknown;
+    try {
+      openCatalog(file);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(LatheError);
+    expect((error as LatheError).kind).toBe('corrupt');
+    expect((error as LatheError).message).toContain(file);
+    expect(readFileSync(file).equals(content)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('with a damaged page after a valid header is reported as corrupt and kept', () => {
+    const file = tempFile();
+    const catalog = openCatalog(file);
+    seed(catalog.db, LATEST_VERSION);
+    catalog.db.pragma('wal_checkpoint(TRUNCATE)');
+    catalog.close();
+    const bytes = readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    // Scribble over page 2 (the first table's b-tree page), keeping the header intact.
+    for (let i = pageSize; i < pageSize * 2; i++) bytes[i] = 0xa5;
+    writeFileSync(file, bytes);
+    const copy = `${file}.before`;
+    copyFileSync(file, copy);
+    expect(() => openCatalog(file)).toThrow(expect.objectContaining({ kind: 'corrupt' }));
+    expect(readFileSync(file).equals(readFileSync(copy))).toBe(true);
+  });
+});
