@@ -6,9 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { E2E_PORT, E2E_TOKEN } from './tests/e2e/settings';
 
-export const E2E_PORT = Number(process.env.LATHE_E2E_PORT ?? 47860);
-export const E2E_TOKEN = 'e2e-token-not-secret';
 const dataDir = mkdtempSync(join(tmpdir(), 'lathe-e2e-'));
 
 export default defineConfig({

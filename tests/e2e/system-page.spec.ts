@@ -1,7 +1,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../../src-renderer/src/format/bytes';
-import { E2E_TOKEN } from '../../playwright.config';
+import { E2E_TOKEN } from './settings';
 
 test('the System page shows this machine: logical cores, total memory, torch', async ({ page }) => {
   await page.goto(`/#token=${E2E_TOKEN}`);

@@ -1,0 +1,22 @@
+/**
+ * Every page of the app, in navigation order. Adding a page is one line here; the navbar,
+ * the Alt+number shortcuts and the routing all read this list.
+ */
+import type { ComponentType } from 'react';
+import { SystemPage } from './system/SystemPage';
+
+export interface PageEntry {
+  id: string;
+  label: string;
+  /** Shown under the label in the navbar. */
+  description: string;
+  component: ComponentType;
+}
+
+export const PAGES: readonly PageEntry[] = [
+  { id: 'system', label: 'System', description: 'Hardware and Python', component: SystemPage },
+];
+
+export function findPage(id: string): PageEntry | undefined {
+  return PAGES.find((page) => page.id === id);
+}

@@ -1,0 +1,3 @@
+import type { ConnectionStatus } from '../../client/connection';
+
+export type ConnectionStoreState = ConnectionStatus;

@@ -1,0 +1,33 @@
+import type { AppInfo, HardwareReport, PythonReport, UsageSample } from '../../../../src-main/contract';
+import type { StoredError } from '../errors';
+
+/** One thing fetched from the main process: its last value, whether a fetch is under way, and why the last one failed. */
+export interface Loadable<T> {
+  data: T | null;
+  loading: boolean;
+  error: StoredError | null;
+}
+
+export interface SystemState {
+  appInfo: Loadable<AppInfo>;
+  hardware: Loadable<HardwareReport>;
+  python: Loadable<PythonReport>;
+  /** The latest usage samples, oldest first; at most USAGE_HISTORY_LENGTH. */
+  usage: UsageSample[];
+  watching: boolean;
+  usageError: StoredError | null;
+}
+
+/** Two minutes at the System page's one-sample-per-second rate. */
+export const USAGE_HISTORY_LENGTH = 120;
+
+const notLoaded = { data: null, loading: false, error: null } as const;
+
+export const initialSystemState: SystemState = {
+  appInfo: notLoaded,
+  hardware: notLoaded,
+  python: notLoaded,
+  usage: [],
+  watching: false,
+  usageError: null,
+};
