@@ -2,7 +2,8 @@
  * Builds the three Electron targets from our own folders (not electron-vite's defaults).
  * The main build also emits the command-line entry (`out/main/cli.js`), which runs in
  * plain Node: `lathe serve`, `lathe system info` and friends share the main-process
- * services with the window.
+ * services with the window; and the inference worker (`out/main/inference-worker.js`), the
+ * child process that hosts llama.cpp.
  */
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
@@ -16,6 +17,7 @@ export default defineConfig({
         input: {
           index: resolve('src-main/electron/entry.ts'),
           cli: resolve('src-main/cli/main.ts'),
+          'inference-worker': resolve('src-main/inference/inference-worker.ts'),
         },
       },
     },

@@ -7,7 +7,7 @@ import { ensureNodeModules } from './lib/setup.mjs';
 import { ensureSqliteForElectron } from '../native/sqlite-abi.mjs';
 import { fail, root, run, say, succeeds } from './lib/run.mjs';
 
-ensureNodeModules();
+ensureNodeModules({ gpuBuilds: true });
 say('Building');
 if (run('npx', ['electron-vite', 'build']) !== 0) fail('The build failed (see above).');
 

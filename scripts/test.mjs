@@ -4,7 +4,7 @@
 import { ensureNodeModules, ensureSqliteForNode, ensureTestSystemPackages } from './lib/setup.mjs';
 import { run, say } from './lib/run.mjs';
 
-ensureNodeModules();
+ensureNodeModules({ gpuBuilds: false });
 ensureSqliteForNode();
 ensureTestSystemPackages();
 

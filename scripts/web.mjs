@@ -3,7 +3,7 @@
 import { ensureNodeModules, ensureSqliteForNode } from './lib/setup.mjs';
 import { fail, run, say } from './lib/run.mjs';
 
-ensureNodeModules();
+ensureNodeModules({ gpuBuilds: true });
 ensureSqliteForNode();
 say('Building');
 if (run('npx', ['electron-vite', 'build']) !== 0) fail('The build failed (see above).');

@@ -14,17 +14,54 @@ function lockHash() {
   return existsSync(LOCK) ? createHash('sha256').update(readFileSync(LOCK)).digest('hex') : 'no-lock';
 }
 
-export function ensureNodeModules() {
-  const wanted = lockHash();
-  if (existsSync(MARK) && readFileSync(MARK, 'utf8') === wanted) return;
-  say('Installing npm packages');
+/**
+ * `gpuBuilds: false` (tests, CI) leaves out node-llama-cpp's optional GPU binaries (~640 MB of
+ * CUDA and Vulkan builds) and adds only the CPU build for this platform; the app's own
+ * commands install everything, so a GPU machine gets its GPU builds.
+ */
+export function ensureNodeModules({ gpuBuilds }) {
+  const wanted = `${lockHash()} ${gpuBuilds ? 'full' : 'cpu'}`;
+  const have = existsSync(MARK) ? readFileSync(MARK, 'utf8') : '';
+  if (have === wanted || have === `${lockHash()} full`) return;
+  say(gpuBuilds ? 'Installing npm packages' : 'Installing npm packages (CPU builds only)');
   // The Electron binary comes from outside the npm registry; its download is tried
   // separately by `npm start`, so a machine without that access can still build and test.
-  const status = run('npm', [existsSync(LOCK) ? 'ci' : 'install', '--no-audit', '--no-fund'], {
-    env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
-  });
-  if (status !== 0) fail('npm could not install the packages (see above).');
-  writeFileSync(MARK, lockHash());
+  // node-llama-cpp's binaries come from its prebuilt packages, never from a source download.
+  const env = { ELECTRON_SKIP_BINARY_DOWNLOAD: '1', NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' };
+  const omit = gpuBuilds ? [] : ['--omit=optional'];
+  // `npm install --no-save` rather than `npm ci`: the lock file cannot list node-llama-cpp's
+  // builds for platforms a registry mirror does not carry, and `npm ci` refuses such a lock;
+  // install follows the lock for everything it lists and writes nothing back.
+  if (run('npm', ['install', '--no-save', '--no-audit', '--no-fund', ...omit], { env }) !== 0) {
+    fail('npm could not install the packages (see above).');
+  }
+  if (!gpuBuilds) {
+    const natives = platformNativePackages();
+    if (natives.length > 0 && run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--omit=optional', ...natives], { env }) !== 0) {
+      fail(`npm could not install ${natives.join(' ')} (see above).`);
+    }
+  }
+  writeFileSync(MARK, wanted);
+}
+
+/**
+ * `--omit=optional` also drops the native bindings other tools need (rolldown for Vite,
+ * lightningcss): this lists every optional package in the lock file built for this platform,
+ * except node-llama-cpp's GPU builds, so they can be put back at their locked versions.
+ */
+function platformNativePackages() {
+  const lock = JSON.parse(readFileSync(LOCK, 'utf8'));
+  const libc = process.platform !== 'linux' ? null : process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl';
+  const fits = (list, value) => !list || list.includes(value);
+  const packages = [];
+  for (const [key, info] of Object.entries(lock.packages ?? {})) {
+    const name = key.replace(/^node_modules\//, '');
+    if (!info.optional || name.includes('node_modules/') || (!info.os && !info.cpu)) continue;
+    if (!fits(info.os, process.platform) || (info.cpu && info.cpu[0] !== process.arch) || (libc && !fits(info.libc, libc))) continue;
+    if (name.startsWith('@node-llama-cpp/') && /cuda|vulkan/.test(name)) continue;
+    packages.push(`${name}@${info.version}`);
+  }
+  return packages;
 }
 
 /** better-sqlite3 is native: it must be built for the Node (or Electron) that loads it. */

@@ -1,26 +1,37 @@
 /**
  * The composition root: builds every main-process service from plain inputs (paths,
  * environment, platform) and wires them to the contract's handlers. The Electron entry and
- * the command line (`lathe serve`, `lathe system info`) both start Lathe through here, so
- * the window and the browser see the same services.
+ * the command line (`lathe serve`, `lathe system info`, `lathe model …`) all start Lathe
+ * through here, so the window and the browser see the same services.
  */
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openCatalog, type Catalog } from '../catalog/catalog';
 import { HardwareService } from '../hardware/hardware-service';
+import { chooseThreads } from '../hardware/choose-threads';
+import { assertLoadable } from '../inference/assert-loadable';
+import { InferenceService } from '../inference/inference-service';
+import { inspectGguf } from '../models/gguf/inspect-gguf';
+import { ModelLibrary } from '../models/model-library';
+import { UploadSessions } from '../models/upload-sessions';
 import { PythonDiscovery } from '../python/python-discovery';
 import { runProcess } from '../process/run-process';
 import type { AppInfo } from '../contract';
 import type { Handlers } from '../transport/contract-server';
 import { ensureWritableDataDir } from './data-dir';
+import type { DesktopShell } from './desktop-shell';
+import { modelHandlers } from './model-handlers';
+import type { AppPaths } from './paths';
 
 export interface LatheServicesOptions {
   dataDir: string;
-  /** The python-runtime/ folder (inside the app's resources when packaged). */
-  runtimeDir: string;
+  paths: Pick<AppPaths, 'runtimeDir' | 'inferenceWorker'>;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
   version: string;
   transport: AppInfo['transport'];
+  /** Native dialogs and the file manager; null outside the desktop app. */
+  desktop?: DesktopShell | null;
   logError?: (context: string, error: unknown) => void;
 }
 
@@ -28,8 +39,11 @@ export interface LatheServices {
   catalog: Catalog;
   hardware: HardwareService;
   python: PythonDiscovery;
+  models: ModelLibrary;
+  uploads: UploadSessions;
+  inference: InferenceService;
   handlers: Handlers;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export async function startLatheServices(options: LatheServicesOptions): Promise<LatheServices> {
@@ -41,7 +55,21 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     env: options.env,
     platform: options.platform,
     dataDir: options.dataDir,
-    runtimeDir: options.runtimeDir,
+    runtimeDir: options.paths.runtimeDir,
+  });
+  const models = new ModelLibrary({
+    db: catalog.db,
+    dataDir: options.dataDir,
+    inspect: inspectGguf,
+    discoveryInputs: { env: options.env, platform: options.platform, home: homedir() },
+  });
+  await models.start();
+  const uploads = new UploadSessions({ dataDir: options.dataDir, library: models });
+  const inference = new InferenceService({
+    workerPath: options.paths.inferenceWorker,
+    settings: await inferenceSettings(hardware),
+    checkModel: assertLoadable,
+    onWorkerExit: (description) => options.logError?.('inference', new Error(`worker ${description}`)),
   });
   const appInfo: AppInfo = { version: options.version, dataDir: options.dataDir, transport: options.transport };
 
@@ -54,7 +82,27 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
       return { hardware: hardwareReport, python: pythonReport };
     },
     'system.watchUsage': ({ intervalMs }, emit) => hardware.watchUsage(intervalMs, emit),
+    ...modelHandlers({ models, uploads, desktop: options.desktop ?? null }),
   };
 
-  return { catalog, hardware, python, handlers, close: () => catalog.close() };
+  return {
+    catalog,
+    hardware,
+    python,
+    models,
+    uploads,
+    inference,
+    handlers,
+    close: async () => {
+      inference.close();
+      await models.close();
+      catalog.close();
+    },
+  };
+}
+
+/** Threads from the hardware (physical cores); GPU offload only where a GPU was found. */
+async function inferenceSettings(hardware: HardwareService): Promise<{ threads: number; gpu: boolean }> {
+  const report = await hardware.report();
+  return { threads: chooseThreads(report), gpu: report.gpus.some((gpu) => gpu.vendor !== 'other') };
 }

@@ -9,6 +9,7 @@ export interface AppPaths {
   rendererDir: string;
   preloadFile: string;
   runtimeDir: string;
+  inferenceWorker: string;
 }
 
 export function appPathsFromBundle(bundleUrl: string): AppPaths {
@@ -17,5 +18,6 @@ export function appPathsFromBundle(bundleUrl: string): AppPaths {
     rendererDir: at('../renderer'),
     preloadFile: at('../preload/index.cjs'),
     runtimeDir: at('../../python-runtime'),
+    inferenceWorker: at('./inference-worker.js'),
   };
 }

@@ -95,6 +95,30 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'model library',
+    // Models are referenced where they lie: `origin` says how they were found, `problem`
+    // why one is missing or unreadable, `alias` another app's name for it (Ollama's
+    // `llama3.2:3b`). metadata_json holds the facts read from the GGUF header.
+    sql: `
+      ALTER TABLE models ADD COLUMN origin TEXT NOT NULL DEFAULT 'file';  -- file | folder | upload | lmstudio | ollama
+      ALTER TABLE models ADD COLUMN problem TEXT;
+      ALTER TABLE models ADD COLUMN alias TEXT;
+      CREATE TABLE watched_folders (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        origin TEXT NOT NULL CHECK (origin IN ('folder', 'lmstudio', 'ollama')),
+        added_at INTEGER NOT NULL
+      );
+      -- Files in watched folders the person removed from the library (keeping the file):
+      -- scans and watch events leave them out until they are added again by hand.
+      CREATE TABLE dismissed_model_files (
+        path TEXT PRIMARY KEY,
+        dismissed_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

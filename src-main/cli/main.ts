@@ -10,6 +10,8 @@ import { appPathsFromBundle } from '../app/paths';
 import { UsageError } from './args';
 import { runServe } from './serve-command';
 import { runSystemInfo } from './system-command';
+import { runModel } from './model-command';
+import { runGenerate } from './generate-command';
 import pkg from '../../package.json';
 
 const USAGE = `lathe ${pkg.version} — fine-tune language models locally
@@ -17,6 +19,11 @@ const USAGE = `lathe ${pkg.version} — fine-tune language models locally
 Usage:
   lathe serve [--port N] [--host H]    serve the app to a browser (127.0.0.1:7860 by default)
   lathe system info [--json]            hardware and Python/torch report
+  lathe model inspect FILE [--json]     what a GGUF file holds (exit 2 when it is not valid)
+  lathe model add PATH…                 add GGUF files or folders to the library
+  lathe model list [--json]             the library
+  lathe model make-demo --out FILE      write a small random demo model [--arch llama|qwen2] [--size tiny|small]
+  lathe generate --model FILE|ID --prompt TEXT [--max-tokens N] [--temperature T] [--seed N] [--json]
   lathe --help                          this text
 
 Environment:
@@ -50,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest, context);
     case 'system':
       return runSystemInfo(rest, context);
+    case 'model':
+      return runModel(rest, context);
+    case 'generate':
+      return runGenerate(rest, context);
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }

@@ -22,7 +22,7 @@ export async function runServe(argv: string[], context: CliContext): Promise<num
   };
   const services = await startLatheServices({
     dataDir: context.dataDir,
-    runtimeDir: context.paths.runtimeDir,
+    paths: context.paths,
     env: context.env,
     platform: process.platform,
     version: context.version,
@@ -35,6 +35,7 @@ export async function runServe(argv: string[], context: CliContext): Promise<num
     token: chooseAccessToken(context.env),
     staticDir: context.paths.rendererDir,
     contract: new ContractServer(services.handlers, { logError }),
+    uploads: services.uploads,
     logError,
   });
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
@@ -53,6 +54,6 @@ export async function runServe(argv: string[], context: CliContext): Promise<num
     process.on('SIGTERM', stop);
   });
   await server.close();
-  services.close();
+  await services.close();
   return 0;
 }

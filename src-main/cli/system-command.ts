@@ -9,7 +9,7 @@ export async function runSystemInfo(argv: string[], context: CliContext): Promis
   if (words[0] !== 'info' || words.length > 1) throw new UsageError('Usage: lathe system info [--json]');
   const services = await startLatheServices({
     dataDir: context.dataDir,
-    runtimeDir: context.paths.runtimeDir,
+    paths: context.paths,
     env: context.env,
     platform: process.platform,
     version: context.version,
@@ -19,7 +19,7 @@ export async function runSystemInfo(argv: string[], context: CliContext): Promis
     const report = (await services.handlers['system.info']({})) as SystemReport;
     context.out(flags.json ? JSON.stringify(report, null, 2) : describeSystem(report));
   } finally {
-    services.close();
+    await services.close();
   }
   return 0;
 }

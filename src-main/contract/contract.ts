@@ -7,8 +7,11 @@
 import { z } from 'zod';
 import { call, stream, type ApiOf } from './define';
 import type { AppInfo, HardwareReport, PythonReport, SystemReport, UsageSample } from './system-types';
+import type { AddModelsResult, ModelEntry, ModelEvent, SuggestedModelFolder, UploadSession } from './model-types';
 
 const nothing = z.object({}).strict();
+const id = z.string().min(1).max(200);
+const byId = z.object({ id }).strict();
 
 export const contract = {
   'app.info': call(nothing).returns<AppInfo>(),
@@ -18,6 +21,31 @@ export const contract = {
   'system.watchUsage': stream(
     z.object({ intervalMs: z.number().int().min(250).max(60_000) }).strict(),
   ).emits<UsageSample>(),
+
+  'models.list': call(z.object({ query: z.string().max(500).optional() }).strict()).returns<ModelEntry[]>(),
+  'models.get': call(byId).returns<ModelEntry>(),
+  /**
+   * Files dropped on the Electron window (the preload turns each File into its path) and the
+   * command line. Only .gguf files are taken; a folder is scanned and watched.
+   */
+  'models.addPaths': call(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }).strict()).returns<AddModelsResult>(),
+  /** Opens the platform's file dialog (Electron only; the web transport answers `unavailable`). */
+  'models.pickFiles': call(nothing).returns<AddModelsResult>(),
+  'models.pickFolder': call(nothing).returns<AddModelsResult>(),
+  'models.suggestedFolders': call(nothing).returns<SuggestedModelFolder[]>(),
+  'models.addSuggestedFolder': call(byId).returns<AddModelsResult>(),
+  /** Removes the entry; the file too when Lathe owns it, or when `deleteFile` confirms it for a file the person imported in place. */
+  'models.remove': call(z.object({ id, deleteFile: z.boolean().optional() }).strict()).returns<{ deletedFile: boolean }>(),
+  'models.reveal': call(byId).returns<{ path: string }>(),
+  'models.startHash': call(byId).returns<{ started: boolean }>(),
+  'models.cancelHash': call(byId).returns<{ cancelled: boolean }>(),
+  /** Web uploads: begin (or resume) a session, send bytes over HTTP PUT /upload/<uploadId>, then finish. */
+  'models.beginUpload': call(
+    z.object({ fileName: z.string().min(1).max(255), size: z.number().int().positive().max(2 ** 50) }).strict(),
+  ).returns<UploadSession>(),
+  'models.finishUpload': call(z.object({ uploadId: id }).strict()).returns<ModelEntry>(),
+  'models.cancelUpload': call(z.object({ uploadId: id }).strict()).returns<{ cancelled: boolean }>(),
+  'models.events': stream(nothing).emits<ModelEvent>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -13,6 +13,11 @@ export const ERROR_KINDS = [
   'corrupt',
   'unwritable',
   'too_new',
+  /** A file that is not what it claims (a damaged GGUF, a dataset that does not parse). */
+  'invalid_file',
+  /** Valid, but something Lathe does not handle yet (a tensor type, an architecture). */
+  'unsupported',
+  'cancelled',
   'internal',
 ] as const;
 

@@ -2,5 +2,6 @@ export * from './define';
 export * from './errors';
 export * from './contract';
 export * from './system-types';
+export * from './model-types';
 export * from './wire';
 export * from './client';

@@ -10,12 +10,14 @@ import { chooseDataDir } from '../app/data-dir';
 import { startLatheServices, type LatheServices } from '../app/lathe-services';
 import { appPathsFromBundle } from '../app/paths';
 import { ContractServer } from '../transport/contract-server';
+import { electronShell } from './electron-shell';
 import { registerIpc } from './ipc';
 import { lockDownContents, lockDownSessions } from './security';
 
 const paths = appPathsFromBundle(import.meta.url);
 // Packaged builds keep python-runtime/ beside the app's resources (build/ copies it there).
 const runtimeDir = app.isPackaged ? join(process.resourcesPath, 'python-runtime') : paths.runtimeDir;
+// The worker is forked from the app bundle; inside an asar archive Electron's Node reads it as a file.
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(paths.rendererDir, 'index.html')).href;
 const logError = (where: string, error: unknown): void => console.error(`[${where}]`, error);
 
@@ -49,7 +51,8 @@ async function start(): Promise<void> {
   try {
     services = await startLatheServices({
       dataDir: process.env.LATHE_DATA_DIR ?? chooseDataDir({ env: process.env, platform: process.platform, home: app.getPath('home') }),
-      runtimeDir,
+      paths: { runtimeDir, inferenceWorker: paths.inferenceWorker },
+      desktop: electronShell,
       env: process.env,
       platform: process.platform,
       version: app.getVersion(),
@@ -72,7 +75,7 @@ async function start(): Promise<void> {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => services?.close());
+app.on('will-quit', () => void services?.close());
 
 start().catch((error: unknown) => {
   logError('startup', error);

@@ -5,6 +5,7 @@ import { E2E_TOKEN } from './settings';
 
 test('the System page shows this machine: logical cores, total memory, torch', async ({ page }) => {
   await page.goto(`/#token=${E2E_TOKEN}`);
+  await page.getByTestId('nav-system').click();
   await expect(page.getByTestId('logical-cores')).toHaveText(String(availableParallelism()));
   await expect(page.getByTestId('memory-total')).toHaveText(formatBytes(totalmem()));
   // Debian's torch is installed by the test set-up, so discovery must find it.

@@ -1,4 +1,4 @@
-/** Small formatters for the System page; each turns a missing value into a dash. */
+/** Small number formatters for the pages; each turns a missing value into a dash. */
 
 export function formatPercent(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '—';
@@ -19,4 +19,10 @@ export function formatWatts(draw: number | null, limit: number | null): string {
 export function shareOf(part: number | null, whole: number | null): number {
   if (part === null || whole === null || whole <= 0) return 0;
   return Math.min(100, Math.max(0, (part / whole) * 100));
+}
+
+/** Whole counts with thousands separators ("131,072"), the way context lengths and vocabularies are quoted. */
+export function formatCount(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '—';
+  return Math.round(value).toLocaleString('en-US');
 }

@@ -3,6 +3,7 @@
  * the Alt+number shortcuts and the routing all read this list.
  */
 import type { ComponentType } from 'react';
+import { ModelsPage } from './models/ModelsPage';
 import { SystemPage } from './system/SystemPage';
 
 export interface PageEntry {
@@ -14,6 +15,7 @@ export interface PageEntry {
 }
 
 export const PAGES: readonly PageEntry[] = [
+  { id: 'models', label: 'Models', description: 'GGUF base models', component: ModelsPage },
   { id: 'system', label: 'System', description: 'Hardware and Python', component: SystemPage },
 ];
 

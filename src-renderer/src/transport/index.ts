@@ -5,7 +5,7 @@
  */
 import { createLatheApi, reviveLatheErrors, type LatheApi } from '../../../src-main/contract';
 import { createStatusCell, type ConnectionStatus, type StatusListener } from './connection-status';
-import { createBrowserPipe } from './web-pipe';
+import { createBrowserPipe, readAccessToken } from './web-pipe';
 import type { WebSocketPipe } from './websocket-pipe';
 
 export type { ConnectionState, ConnectionStatus, RefusalReason, TransportKind } from './connection-status';
@@ -20,6 +20,7 @@ declare global {
 const status = createStatusCell({ transport: 'web', state: 'connecting', refusal: null, retryAt: null, reconnects: 0 });
 let api: LatheApi | null = null;
 let webPipe: WebSocketPipe | null = null;
+let accessToken: string | null = null;
 
 export function getLathe(): LatheApi {
   if (api !== null) return api;
@@ -29,7 +30,8 @@ export function getLathe(): LatheApi {
     api = reviveLatheErrors(window.lathe);
     status.set({ transport: 'electron', state: 'open', refusal: null, retryAt: null, reconnects: 0 });
   } else {
-    webPipe = createBrowserPipe(status);
+    accessToken = readAccessToken();
+    webPipe = createBrowserPipe(status, accessToken);
     api = createLatheApi(webPipe);
   }
   return api;
@@ -43,6 +45,12 @@ export function getConnectionStatus(): ConnectionStatus {
 export function subscribeConnectionStatus(listener: StatusListener): () => void {
   getLathe();
   return status.subscribe(listener);
+}
+
+/** Web only: the token `lathe serve` printed, for HTTP requests beside the socket (uploads); null in Electron or without one. */
+export function getAccessToken(): string | null {
+  getLathe();
+  return accessToken;
 }
 
 /** Web only: reconnect now instead of waiting out the backoff. */

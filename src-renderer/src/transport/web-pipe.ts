@@ -1,6 +1,7 @@
 /**
  * Builds the browser's pipe from what the page was opened with: the token from the address
- * (or from this tab's earlier visit), the page's own host, and the DOM's WebSocket.
+ * (or from this tab's earlier visit), the page's own host, and the DOM's WebSocket. The
+ * same token authorizes model uploads over HTTP (upload.ts).
  */
 import { socketUrl, takeTokenFromHash, TOKEN_STORAGE_KEY } from './access-token';
 import { openBrowserSocket } from './browser-socket';
@@ -8,7 +9,7 @@ import type { StatusCell } from './connection-status';
 import { createWebSocketPipe, type WebSocketPipe } from './websocket-pipe';
 
 /** Takes `#token=…` out of the address bar, remembering it for reloads of this tab. */
-function readAccessToken(): string | null {
+export function readAccessToken(): string | null {
   const { token, rest } = takeTokenFromHash(location.hash);
   if (token !== null) {
     try {
@@ -26,8 +27,8 @@ function readAccessToken(): string | null {
   }
 }
 
-export function createBrowserPipe(status: StatusCell): WebSocketPipe {
-  const token = readAccessToken();
+/** `token`: from `readAccessToken`, read once per page (reading takes it out of the address bar). */
+export function createBrowserPipe(status: StatusCell, token: string | null): WebSocketPipe {
   return createWebSocketPipe({
     url: token === null ? null : socketUrl(location, token),
     openSocket: openBrowserSocket,

@@ -23,6 +23,10 @@ function seed(db: Database.Database, version: number): void {
     db.prepare("INSERT INTO metrics (run_id, step, name, value, at) VALUES ('r1', 1, 'loss', 2.5, 1)").run();
   }
   if (version >= 2) db.prepare("INSERT INTO settings (key, value_json, updated_at) VALUES ('theme', '\"auto\"', 1)").run();
+  if (version >= 3) {
+    db.prepare("INSERT INTO watched_folders (id, path, origin, added_at) VALUES ('f1', '/models', 'folder', 1)").run();
+    db.prepare("INSERT INTO dismissed_model_files (path, dismissed_at) VALUES ('/models/old.gguf', 1)").run();
+  }
 }
 
 describe('catalog migrations', () => {
@@ -57,6 +61,22 @@ describe('catalog migrations', () => {
       catalog.close();
     });
   }
+
+  it('schema 3 keeps models added before it, as added by hand and with no problem', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    migrate(old, migrations.slice(0, 2), file);
+    seed(old, 2);
+    old.close();
+    const catalog = openCatalog(file);
+    expect(catalog.db.prepare('SELECT origin, problem, alias, status FROM models').all()).toEqual([
+      { origin: 'file', problem: null, alias: null, status: 'ready' },
+    ]);
+    expect(() =>
+      catalog.db.prepare("INSERT INTO watched_folders (id, path, origin, added_at) VALUES ('f9', '/x', 'dropbox', 1)").run(),
+    ).toThrow(/CHECK constraint/);
+    catalog.close();
+  });
 
   it('reopening a current database changes nothing', () => {
     const file = tempFile();

@@ -1,12 +1,8 @@
 import type { AppInfo, HardwareReport, PythonReport, UsageSample } from '../../../../src-main/contract';
 import type { StoredError } from '../errors';
+import { notLoaded, type Loadable } from '../loadable';
 
-/** One thing fetched from the main process: its last value, whether a fetch is under way, and why the last one failed. */
-export interface Loadable<T> {
-  data: T | null;
-  loading: boolean;
-  error: StoredError | null;
-}
+export type { Loadable } from '../loadable';
 
 export interface SystemState {
   appInfo: Loadable<AppInfo>;
@@ -20,8 +16,6 @@ export interface SystemState {
 
 /** Two minutes at the System page's one-sample-per-second rate. */
 export const USAGE_HISTORY_LENGTH = 120;
-
-const notLoaded = { data: null, loading: false, error: null } as const;
 
 export const initialSystemState: SystemState = {
   appInfo: notLoaded,

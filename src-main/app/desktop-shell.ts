@@ -1,0 +1,19 @@
+/**
+ * What only a desktop window can do: native file dialogs and showing a file in the system's
+ * file manager. The Electron entry provides it; under `lathe serve` there is none, and the
+ * calls that need it answer `unavailable` with what to do instead.
+ */
+import { LatheError } from '../contract';
+
+export interface DesktopShell {
+  pickFiles(options: { title: string; extensions: string[] }): Promise<string[]>;
+  pickFolder(options: { title: string }): Promise<string | null>;
+  revealFile(path: string): void;
+}
+
+export function requireDesktop(shell: DesktopShell | null, what: string): DesktopShell {
+  if (!shell) {
+    throw new LatheError('unavailable', `${what} needs the desktop app; in the browser, drop files on the page or use Add files to upload them.`);
+  }
+  return shell;
+}

@@ -1,0 +1,120 @@
+/**
+ * `lathe model …`: inspect a GGUF file, add files or folders to the library, list it, and make
+ * the small random demo models the tests and the demo use (no model can be downloaded here).
+ */
+import { resolve } from 'node:path';
+import { LatheError, type ModelEntry } from '../contract';
+import { startLatheServices, type LatheServices } from '../app/lathe-services';
+import { inspectGguf } from '../models/gguf/inspect-gguf';
+import { makeDemoModel } from '../models/make-demo-model';
+import { parseArgs, UsageError } from './args';
+import type { CliContext } from './main';
+
+const USAGE = `Usage:
+  lathe model inspect FILE [--json]
+  lathe model add PATH…
+  lathe model list [--json] [--search TEXT]
+  lathe model make-demo --out FILE [--arch llama|qwen2] [--size tiny|small] [--dtype f32|f16|bf16|q8_0] [--seed N]`;
+
+export async function runModel(argv: string[], context: CliContext): Promise<number> {
+  const [verb, ...rest] = argv;
+  switch (verb) {
+    case 'inspect':
+      return inspect(rest, context);
+    case 'add':
+      return withServices(context, (services) => add(rest, services, context));
+    case 'list':
+      return withServices(context, (services) => list(rest, services, context));
+    case 'make-demo':
+      return makeDemo(rest, context);
+    default:
+      throw new UsageError(verb === undefined ? USAGE : `Unknown model command "${verb}"\n${USAGE}`);
+  }
+}
+
+async function withServices(context: CliContext, work: (services: LatheServices) => Promise<number>): Promise<number> {
+  const services = await startLatheServices({
+    dataDir: context.dataDir,
+    paths: context.paths,
+    env: context.env,
+    platform: process.platform,
+    version: context.version,
+    transport: 'web',
+  });
+  try {
+    return await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+async function inspect(argv: string[], context: CliContext): Promise<number> {
+  const { words, flags } = parseArgs(argv, { json: 'boolean' });
+  if (words.length !== 1) throw new UsageError('Usage: lathe model inspect FILE [--json]');
+  try {
+    const { facts } = await inspectGguf(resolve(words[0] as string));
+    context.out(flags.json ? JSON.stringify(facts, null, 2) : describeFacts(facts));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof LatheError)) throw error;
+    // Invalid input: exit 2 with the reader's typed error, as JSON when asked for JSON.
+    if (flags.json) context.out(JSON.stringify({ error: error.toPayload() }, null, 2));
+    process.stderr.write(`lathe: ${error.message}\n`);
+    return 2;
+  }
+}
+
+async function add(argv: string[], services: LatheServices, context: CliContext): Promise<number> {
+  const { words } = parseArgs(argv, {});
+  if (words.length === 0) throw new UsageError('Usage: lathe model add PATH…');
+  const result = await services.models.addPaths(words.map((path) => resolve(path)));
+  for (const model of result.added) context.out(`added ${model.id}  ${model.facts?.displayName ?? model.path}`);
+  for (const skipped of result.skipped) process.stderr.write(`skipped ${skipped.path}: ${skipped.reason}\n`);
+  return result.added.length === 0 && result.skipped.length > 0 ? 1 : 0;
+}
+
+async function list(argv: string[], services: LatheServices, context: CliContext): Promise<number> {
+  const { words, flags } = parseArgs(argv, { json: 'boolean', search: 'string' });
+  if (words.length > 0) throw new UsageError('Usage: lathe model list [--json] [--search TEXT]');
+  const models = services.models.list(typeof flags.search === 'string' ? flags.search : undefined);
+  context.out(flags.json ? JSON.stringify(models, null, 2) : models.map(describeEntry).join('\n') || 'No models yet. Add one with: lathe model add FILE');
+  return 0;
+}
+
+async function makeDemo(argv: string[], context: CliContext): Promise<number> {
+  const { words, flags } = parseArgs(argv, { out: 'string', arch: 'string', size: 'string', dtype: 'string', seed: 'string' });
+  if (words.length > 0 || typeof flags.out !== 'string') throw new UsageError(USAGE);
+  const written = await makeDemoModel({
+    out: resolve(flags.out),
+    arch: typeof flags.arch === 'string' ? flags.arch : 'llama',
+    size: typeof flags.size === 'string' ? flags.size : 'tiny',
+    dtype: typeof flags.dtype === 'string' ? flags.dtype : 'f16',
+    seed: typeof flags.seed === 'string' ? flags.seed : undefined,
+    env: context.env,
+    dataDir: context.dataDir,
+    runtimeDir: context.paths.runtimeDir,
+  });
+  context.out(written);
+  return 0;
+}
+
+function describeFacts(facts: NonNullable<ModelEntry['facts']>): string {
+  const types = Object.entries(facts.tensorTypes).map(([type, count]) => `${type}×${count}`).join(', ');
+  return [
+    `Name          ${facts.displayName}`,
+    `Architecture  ${facts.architecture}`,
+    `Parameters    ${facts.parameterCount.toLocaleString('en-US')}`,
+    `File type     ${facts.fileType ?? 'not stated'} (${types})`,
+    `Context       ${facts.contextLength ?? 'unknown'}`,
+    `Vocabulary    ${facts.vocabSize ?? 'unknown'}`,
+    `Chat template ${facts.chatTemplate ? 'yes' : 'no'}`,
+    `Trainable     ${facts.trainable ? 'yes' : `no: ${facts.notTrainableReason}`}`,
+    ...facts.loadProblems.map((problem) => `Problem       ${problem}`),
+  ].join('\n');
+}
+
+function describeEntry(model: ModelEntry): string {
+  const name = model.facts?.displayName ?? model.path;
+  const what = model.facts ? `${model.facts.architecture}, ${model.facts.parameterCount.toLocaleString('en-US')} parameters` : (model.problem ?? '');
+  return `${model.id}  ${name}  (${what})  [${model.status}]  ${model.path}`;
+}

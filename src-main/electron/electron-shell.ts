@@ -1,0 +1,21 @@
+/** The desktop shell backed by Electron's dialogs and file manager integration. */
+import { BrowserWindow, dialog, shell } from 'electron';
+import type { DesktopShell } from '../app/desktop-shell';
+
+export const electronShell: DesktopShell = {
+  async pickFiles({ title, extensions }) {
+    const owner = BrowserWindow.getFocusedWindow();
+    const options = { title, properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[], filters: [{ name: 'Models', extensions }] };
+    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  },
+  async pickFolder({ title }) {
+    const owner = BrowserWindow.getFocusedWindow();
+    const options = { title, properties: ['openDirectory'] as 'openDirectory'[] };
+    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+  revealFile(path) {
+    shell.showItemInFolder(path);
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * The Models page: add GGUF base models (drop, dialogs, uploads, folders other apps keep),
+ * see what each one is, and whether Lathe can train it.
+ */
+import { Stack, Text, Title } from '@mantine/core';
+import { useCallback } from 'react';
+import { selectMayAsk, useConnectionStore } from '../../store/connection';
+import { selectAddDroppedFiles, useModelsStore } from '../../store/models';
+import { DropZone } from './add/DropZone';
+import { notifyAdded } from './add/notify-added';
+import { SkippedFiles } from './add/SkippedFiles';
+import { SuggestedFolders } from './add/SuggestedFolders';
+import { UploadList } from './add/UploadList';
+import { useWindowFileDrop } from './add/useWindowFileDrop';
+import { ModelDetailsDrawer } from './details/ModelDetailsDrawer';
+import { ModelsTableCard } from './table/ModelsTableCard';
+import { useModelsPageData } from './useModelsPageData';
+
+export function ModelsPage() {
+  useModelsPageData();
+  // While refused, the banner above says what to do; cards full of the same error would not.
+  const mayAsk = useConnectionStore(selectMayAsk);
+  const addDroppedFiles = useModelsStore(selectAddDroppedFiles);
+  const onDrop = useCallback((files: File[]) => void addDroppedFiles(files).then(notifyAdded), [addDroppedFiles]);
+  const dragging = useWindowFileDrop(onDrop);
+
+  return (
+    <Stack gap="lg" data-testid="page-models">
+      <div>
+        <Title order={2}>Models</Title>
+        <Text c="dimmed" size="sm">
+          GGUF base models to train from: the files you already have, or ones you add here.
+        </Text>
+      </div>
+      {mayAsk && (
+        <>
+          <DropZone dragging={dragging} />
+          <UploadList />
+          <SkippedFiles />
+          <SuggestedFolders />
+          <ModelsTableCard />
+          <ModelDetailsDrawer />
+        </>
+      )}
+    </Stack>
+  );
+}
