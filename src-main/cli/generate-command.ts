@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startLatheServices } from '../app/lathe-services';
+import { startCliServices } from './cli-services';
 import { LatheError } from '../contract';
 import { parseArgs, UsageError } from './args';
 import type { CliContext } from './main';
@@ -25,14 +25,7 @@ export async function runGenerate(argv: string[], context: CliContext): Promise<
   const temperature = numberFlag(flags.temperature, 'temperature', 0, (n) => n >= 0 && n <= 5);
   const seed = flags.seed === undefined ? undefined : numberFlag(flags.seed, 'seed', 0, (n) => Number.isInteger(n) && n >= 0);
 
-  const services = await startLatheServices({
-    dataDir: context.dataDir,
-    paths: context.paths,
-    env: context.env,
-    platform: process.platform,
-    version: context.version,
-    transport: 'web',
-  });
+  const services = await startCliServices(context);
   try {
     const modelPath = existsSync(flags.model) ? resolve(flags.model) : services.models.get(flags.model).path;
     const stop = new AbortController();

@@ -4,7 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { LatheError, type ModelEntry } from '../contract';
-import { startLatheServices, type LatheServices } from '../app/lathe-services';
+import type { LatheServices } from '../app/lathe-services';
+import { withCliServices } from './cli-services';
 import { inspectGguf } from '../models/gguf/inspect-gguf';
 import { makeDemoModel } from '../models/make-demo-model';
 import { parseArgs, UsageError } from './args';
@@ -22,29 +23,13 @@ export async function runModel(argv: string[], context: CliContext): Promise<num
     case 'inspect':
       return inspect(rest, context);
     case 'add':
-      return withServices(context, (services) => add(rest, services, context));
+      return withCliServices(context, (services) => add(rest, services, context));
     case 'list':
-      return withServices(context, (services) => list(rest, services, context));
+      return withCliServices(context, (services) => list(rest, services, context));
     case 'make-demo':
       return makeDemo(rest, context);
     default:
       throw new UsageError(verb === undefined ? USAGE : `Unknown model command "${verb}"\n${USAGE}`);
-  }
-}
-
-async function withServices(context: CliContext, work: (services: LatheServices) => Promise<number>): Promise<number> {
-  const services = await startLatheServices({
-    dataDir: context.dataDir,
-    paths: context.paths,
-    env: context.env,
-    platform: process.platform,
-    version: context.version,
-    transport: 'web',
-  });
-  try {
-    return await work(services);
-  } finally {
-    await services.close();
   }
 }
 

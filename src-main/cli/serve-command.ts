@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LatheError } from '../contract';
-import { startLatheServices } from '../app/lathe-services';
+import { logToStderr, startCliServices } from './cli-services';
 import { ContractServer } from '../transport/contract-server';
 import { chooseAccessToken } from '../web/access-token';
 import { startWebServer } from '../web/web-server';
@@ -17,18 +17,8 @@ export async function runServe(argv: string[], context: CliContext): Promise<num
   if (!existsSync(join(context.paths.rendererDir, 'index.html'))) {
     throw new LatheError('not_found', `The UI is not built (${context.paths.rendererDir}). Run: npm run build`);
   }
-  const logError = (where: string, error: unknown): void => {
-    process.stderr.write(`[${where}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  };
-  const services = await startLatheServices({
-    dataDir: context.dataDir,
-    paths: context.paths,
-    env: context.env,
-    platform: process.platform,
-    version: context.version,
-    transport: 'web',
-    logError,
-  });
+  const logError = logToStderr;
+  const services = await startCliServices(context);
   const server = await startWebServer({
     host,
     port,

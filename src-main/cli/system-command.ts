@@ -1,26 +1,14 @@
 /** `lathe system info [--json]`: the hardware and Python/torch report, as the System page shows it. */
 import type { SystemReport } from '../contract';
-import { startLatheServices } from '../app/lathe-services';
+import { withCliServices } from './cli-services';
 import { parseArgs, UsageError } from './args';
 import type { CliContext } from './main';
 
 export async function runSystemInfo(argv: string[], context: CliContext): Promise<number> {
   const { words, flags } = parseArgs(argv, { json: 'boolean' });
   if (words[0] !== 'info' || words.length > 1) throw new UsageError('Usage: lathe system info [--json]');
-  const services = await startLatheServices({
-    dataDir: context.dataDir,
-    paths: context.paths,
-    env: context.env,
-    platform: process.platform,
-    version: context.version,
-    transport: 'web',
-  });
-  try {
-    const report = (await services.handlers['system.info']({})) as SystemReport;
-    context.out(flags.json ? JSON.stringify(report, null, 2) : describeSystem(report));
-  } finally {
-    await services.close();
-  }
+  const report = await withCliServices(context, async (services) => (await services.handlers['system.info']({})) as SystemReport);
+  context.out(flags.json ? JSON.stringify(report, null, 2) : describeSystem(report));
   return 0;
 }
 
