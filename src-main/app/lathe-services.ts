@@ -5,10 +5,14 @@
  * through here, so the window and the browser see the same services.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openCatalog, type Catalog } from '../catalog/catalog';
 import { HardwareService } from '../hardware/hardware-service';
 import { chooseThreads } from '../hardware/choose-threads';
+import { DatasetLibrary } from '../datasets/dataset-library';
+import { inspectDataset, readDatasetRows } from '../datasets/inspect-dataset';
+import { PREPARE_WORKER_FILE } from '../datasets/prepare';
+import { preparationEngine } from '../datasets/prepare-engine';
 import { assertLoadable } from '../inference/assert-loadable';
 import { InferenceService } from '../inference/inference-service';
 import { inspectGguf } from '../models/gguf/inspect-gguf';
@@ -20,6 +24,7 @@ import type { AppInfo } from '../contract';
 import type { Handlers } from '../transport/contract-server';
 import { ensureWritableDataDir } from './data-dir';
 import type { DesktopShell } from './desktop-shell';
+import { datasetHandlers } from './dataset-handlers';
 import { modelHandlers } from './model-handlers';
 import type { AppPaths } from './paths';
 
@@ -40,6 +45,7 @@ export interface LatheServices {
   hardware: HardwareService;
   python: PythonDiscovery;
   models: ModelLibrary;
+  datasets: DatasetLibrary;
   uploads: UploadSessions;
   inference: InferenceService;
   handlers: Handlers;
@@ -64,7 +70,18 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     discoveryInputs: { env: options.env, platform: options.platform, home: homedir() },
   });
   await models.start();
-  const uploads = new UploadSessions({ dataDir: options.dataDir, library: models });
+  const datasets = new DatasetLibrary({
+    db: catalog.db,
+    dataDir: options.dataDir,
+    inspect: inspectDataset,
+    readRows: readDatasetRows,
+    // The preparing worker is built beside the inference worker (out/main/).
+    prepare: preparationEngine(join(dirname(options.paths.inferenceWorker), PREPARE_WORKER_FILE)),
+    models: { get: (id) => models.get(id), assertLoadable },
+    logError: options.logError,
+  });
+  await datasets.start();
+  const uploads = new UploadSessions({ dataDir: options.dataDir, library: models, finishers: { dataset: (upload) => datasets.adoptUpload(upload) } });
   const inference = new InferenceService({
     workerPath: options.paths.inferenceWorker,
     settings: await inferenceSettings(hardware),
@@ -83,6 +100,7 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     },
     'system.watchUsage': ({ intervalMs }, emit) => hardware.watchUsage(intervalMs, emit),
     ...modelHandlers({ models, uploads, desktop: options.desktop ?? null }),
+    ...datasetHandlers({ datasets, uploads, desktop: options.desktop ?? null }),
   };
 
   return {
@@ -90,11 +108,13 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     hardware,
     python,
     models,
+    datasets,
     uploads,
     inference,
     handlers,
     close: async () => {
       inference.close();
+      await datasets.close();
       await models.close();
       catalog.close();
     },

@@ -119,6 +119,25 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'dataset library',
+    // Datasets are imported in place or uploaded (owned, under <data>/datasets/<id>/). The
+    // inspection is kept as JSON with its problem list cut short (every problem is in
+    // <data>/datasets/<id>/problems.jsonl); `file_size` and `file_mtime_ms` are the file as it
+    // was read, so a change made while Lathe was closed is noticed at the next start.
+    // Prepared data is shared by every dataset entry with the same content and mapping
+    // (`dataset_hash`), and `summary_json` is what the Datasets page shows for it.
+    sql: `
+      ALTER TABLE datasets ADD COLUMN problem TEXT;
+      ALTER TABLE datasets ADD COLUMN inspection_json TEXT;
+      ALTER TABLE datasets ADD COLUMN file_size INTEGER;
+      ALTER TABLE datasets ADD COLUMN file_mtime_ms REAL;
+      ALTER TABLE prepared_datasets ADD COLUMN dataset_hash TEXT;
+      ALTER TABLE prepared_datasets ADD COLUMN summary_json TEXT;
+      CREATE INDEX prepared_by_dataset_hash ON prepared_datasets(dataset_hash);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

@@ -11,6 +11,7 @@ import { UsageError } from './args';
 import { runServe } from './serve-command';
 import { runSystemInfo } from './system-command';
 import { runModel } from './model-command';
+import { runDataset } from './dataset-command';
 import { runGenerate } from './generate-command';
 import pkg from '../../package.json';
 
@@ -23,6 +24,10 @@ Usage:
   lathe model add PATH…                 add GGUF files or folders to the library
   lathe model list [--json]             the library
   lathe model make-demo --out FILE      write a small random demo model [--arch llama|qwen2] [--size tiny|small]
+  lathe dataset inspect FILE [--json]   what a dataset file holds: format, shape, every bad row (exit 2 when unreadable)
+  lathe dataset add FILE…               add dataset files to the library (read in place)
+  lathe dataset list [--json]           the datasets in the library
+  lathe dataset prepare --dataset FILE|ID --model FILE|ID --max-len N [--val 0.1] [--out DIR] [--json]
   lathe generate --model FILE|ID --prompt TEXT [--max-tokens N] [--temperature T] [--seed N] [--json]
   lathe --help                          this text
 
@@ -59,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
       return runSystemInfo(rest, context);
     case 'model':
       return runModel(rest, context);
+    case 'dataset':
+      return runDataset(rest, context);
     case 'generate':
       return runGenerate(rest, context);
     default:

@@ -8,10 +8,25 @@ import { z } from 'zod';
 import { call, stream, type ApiOf } from './define';
 import type { AppInfo, HardwareReport, PythonReport, SystemReport, UsageSample } from './system-types';
 import type { AddModelsResult, ModelEntry, ModelEvent, SuggestedModelFolder, UploadSession } from './model-types';
+import type { DatasetEntry, DatasetEvent, DatasetPreviewRow, PreparedSummary, RenderedExample, RowProblem } from './dataset-types';
 
 const nothing = z.object({}).strict();
 const id = z.string().min(1).max(200);
 const byId = z.object({ id }).strict();
+
+const datasetShape = z.enum(['messages', 'sharegpt', 'alpaca', 'prompt_completion', 'input_output', 'question_answer', 'text']);
+const columnMapping = z.object({ shape: datasetShape, columns: z.record(z.string().max(100), z.string().max(500)) }).strict();
+const prepareOptions = z
+  .object({
+    maxLength: z.number().int().min(16).max(1 << 20),
+    overlong: z.enum(['truncate', 'drop']),
+    lossOn: z.enum(['assistant', 'all']),
+    validationPercent: z.number().min(0).max(50),
+    seed: z.number().int().nonnegative(),
+    dropDuplicates: z.boolean(),
+    template: z.enum(['model', 'chatml']),
+  })
+  .strict();
 
 export const contract = {
   'app.info': call(nothing).returns<AppInfo>(),
@@ -46,6 +61,37 @@ export const contract = {
   'models.finishUpload': call(z.object({ uploadId: id }).strict()).returns<ModelEntry>(),
   'models.cancelUpload': call(z.object({ uploadId: id }).strict()).returns<{ cancelled: boolean }>(),
   'models.events': stream(nothing).emits<ModelEvent>(),
+
+  'datasets.list': call(nothing).returns<DatasetEntry[]>(),
+  'datasets.get': call(byId).returns<DatasetEntry>(),
+  /** Files dropped on the Electron window and the command line; each is imported in place. */
+  'datasets.addPaths': call(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) }).strict()).returns<DatasetEntry[]>(),
+  'datasets.pickFiles': call(nothing).returns<DatasetEntry[]>(),
+  /** Web uploads, as for models: begin (or resume), HTTP PUT /upload/<uploadId>, then finish (which imports). */
+  'datasets.beginUpload': call(
+    z.object({ fileName: z.string().min(1).max(255), size: z.number().int().positive().max(2 ** 50) }).strict(),
+  ).returns<UploadSession>(),
+  'datasets.finishUpload': call(z.object({ uploadId: id }).strict()).returns<DatasetEntry>(),
+  'datasets.cancelUpload': call(z.object({ uploadId: id }).strict()).returns<{ cancelled: boolean }>(),
+  /** Stops an import in progress; its partial work is removed. */
+  'datasets.cancelImport': call(byId).returns<{ cancelled: boolean }>(),
+  'datasets.reimport': call(byId).returns<DatasetEntry>(),
+  'datasets.setMapping': call(z.object({ id, mapping: columnMapping.nullable() }).strict()).returns<DatasetEntry>(),
+  'datasets.preview': call(
+    z.object({ id, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(200) }).strict(),
+  ).returns<DatasetPreviewRow[]>(),
+  /** Every problem of the last import, for the downloadable report. */
+  'datasets.problems': call(byId).returns<RowProblem[]>(),
+  'datasets.remove': call(z.object({ id, deleteFile: z.boolean().optional() }).strict()).returns<{ deletedFile: boolean }>(),
+  /** Rows rendered with the model's chat template, the trained spans marked. */
+  'datasets.render': call(
+    z.object({ id, modelId: id, offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(50), options: prepareOptions }).strict(),
+  ).returns<RenderedExample[]>(),
+  /** Tokenizes with the model, computes statistics, writes (or reuses) the prepared files. */
+  'datasets.prepare': call(z.object({ id, modelId: id, options: prepareOptions }).strict()).returns<PreparedSummary>(),
+  'datasets.cancelPrepare': call(z.object({ id, modelId: id }).strict()).returns<{ cancelled: boolean }>(),
+  'datasets.prepared': call(byId).returns<PreparedSummary[]>(),
+  'datasets.events': stream(nothing).emits<DatasetEvent>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -3,5 +3,6 @@ export * from './errors';
 export * from './contract';
 export * from './system-types';
 export * from './model-types';
+export * from './dataset-types';
 export * from './wire';
 export * from './client';

@@ -1,16 +1,18 @@
 /**
- * Resumable uploads from the web UI: a browser on a laptop sends a multi-GB GGUF to the GPU
- * box in chunks (HTTP PUT /upload/<uploadId>), and after a dropped connection carries on
- * from the byte the server reports. Bytes go to `<dataDir>/uploads/<uploadId>.part` beside
- * a small `<uploadId>.json` that names the upload, so a session survives a restart; the
- * part file's length is the truth about how much has arrived. A finished upload is read as
- * a GGUF before it is kept: valid ones move to `<dataDir>/models/` and are listed as owned.
+ * Resumable uploads from the web UI: a browser on a laptop sends a multi-GB GGUF or dataset
+ * to the GPU box in chunks (HTTP PUT /upload/<uploadId>), and after a dropped connection
+ * carries on from the byte the server reports. Bytes go to `<dataDir>/uploads/<uploadId>.part`
+ * beside a small `<uploadId>.json` that names the upload and what it is for (its purpose), so
+ * a session survives a restart; the part file's length is the truth about how much has
+ * arrived. A finished upload is handed to its purpose's finisher: a model is read as a GGUF
+ * before it is kept (valid ones move to `<dataDir>/models/` and are listed as owned); a
+ * dataset goes to the dataset library, which imports it.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LatheError, type ModelEntry, type ModelFacts, type UploadSession } from '../contract';
+import { LatheError, type DatasetEntry, type ModelEntry, type ModelFacts, type UploadSession } from '../contract';
 import { whyNotReadable } from './file-problems';
 import { withAppName } from './model-display-name';
 import { UploadOffsetConflict, UploadTooLarge } from './upload-errors';
@@ -22,9 +24,33 @@ export interface UploadTarget {
   adoptOwnedFile(path: string, facts: ModelFacts, origin: 'upload'): ModelEntry;
 }
 
+/** What each purpose's finished upload becomes. */
+export interface UploadResults {
+  model: ModelEntry;
+  dataset: DatasetEntry;
+}
+
+export type UploadPurpose = keyof UploadResults;
+
+/** A complete upload, ready to be kept: the bytes at `partPath`, the name the browser sent. */
+export interface FinishedUpload {
+  partPath: string;
+  fileName: string;
+}
+
+/**
+ * Keeps a finished upload: moves the part file away and lists it, or throws. The session
+ * ends when it returns; when it throws, the session is dropped too if the bytes were refused
+ * (`invalid_file`, `unsupported`) or are gone, and kept otherwise so finishing can be tried again.
+ */
+export type UploadFinisher<P extends UploadPurpose> = (upload: FinishedUpload) => Promise<UploadResults[P]>;
+
 export interface UploadSessionsDeps {
   dataDir: string;
+  /** Finishes model uploads. */
   library: UploadTarget;
+  /** Finishers for the other purposes; a purpose without one refuses to begin. */
+  finishers?: { [P in Exclude<UploadPurpose, 'model'>]?: UploadFinisher<P> };
   clock?: () => number;
   newId?: () => string;
 }
@@ -36,7 +62,13 @@ const ABANDONED_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Ids are made here (UUIDs); anything else never names a file. */
 const UPLOAD_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-const recordSchema = z.object({ uploadId: z.string().regex(UPLOAD_ID), fileName: z.string().min(1).max(255), size: z.number().int().positive() });
+const recordSchema = z.object({
+  uploadId: z.string().regex(UPLOAD_ID),
+  fileName: z.string().min(1).max(255),
+  size: z.number().int().positive(),
+  // Records written before datasets could be uploaded are model uploads.
+  purpose: z.enum(['model', 'dataset']).default('model'),
+});
 type UploadRecord = z.infer<typeof recordSchema>;
 
 interface Session {
@@ -70,12 +102,13 @@ export class UploadSessions {
     return this.loaded;
   }
 
-  /** Starts an upload, or picks up an unfinished one of the same file (same name and size). */
-  async begin({ fileName, size }: { fileName: string; size: number }): Promise<UploadSession> {
+  /** Starts an upload, or picks up an unfinished one of the same file (same name, size and purpose). */
+  async begin({ fileName, size, purpose = 'model' }: { fileName: string; size: number; purpose?: UploadPurpose }): Promise<UploadSession> {
     await this.loaded;
-    const unfinished = [...this.sessions.values()].find((s) => s.record.fileName === fileName && s.record.size === size);
+    if (purpose !== 'model' && !this.deps.finishers?.[purpose]) throw new LatheError('unavailable', `This server takes no ${purpose} uploads.`);
+    const unfinished = [...this.sessions.values()].find((s) => s.record.fileName === fileName && s.record.size === size && s.record.purpose === purpose);
     if (unfinished) return describe(unfinished);
-    const record: UploadRecord = { uploadId: this.newId(), fileName, size };
+    const record: UploadRecord = { uploadId: this.newId(), fileName, size, purpose };
     await writeFile(this.partPath(record.uploadId), new Uint8Array(), { flag: 'wx' });
     await writeFile(this.recordPath(record.uploadId), JSON.stringify(record));
     const session: Session = { record, receivedBytes: 0, busy: false };
@@ -117,36 +150,31 @@ export class UploadSessions {
     return { receivedBytes: session.receivedBytes };
   }
 
-  /** Reads the complete file as a GGUF; a valid one is moved into the models folder and listed as owned. */
-  async finish(uploadId: string): Promise<ModelEntry> {
+  /**
+   * Hands the complete file to its purpose's finisher (a model upload is read as a GGUF and
+   * moved into the models folder). `purpose` must be the one the upload began with: a dataset
+   * cannot be finished as a model.
+   */
+  async finish<P extends UploadPurpose = 'model'>(uploadId: string, purpose?: P): Promise<UploadResults[P]> {
     const session = await this.session(uploadId);
     const { fileName, size } = session.record;
+    if (session.record.purpose !== (purpose ?? 'model')) {
+      throw new LatheError('invalid_input', `${fileName} was uploaded as a ${session.record.purpose}, not as a ${purpose ?? 'model'}.`);
+    }
     if (session.busy) throw new UploadOffsetConflict(session.receivedBytes, 'A chunk of this upload is still being written.');
     if (session.receivedBytes !== size) {
       throw new LatheError('invalid_input', `${fileName} is not complete: ${session.receivedBytes} of ${size} bytes arrived. Send the rest from byte ${session.receivedBytes}.`);
     }
     session.busy = true;
+    const partPath = this.partPath(uploadId);
     try {
-      const part = this.partPath(uploadId);
-      let facts: ModelFacts;
-      try {
-        facts = await this.deps.library.inspectFile(part);
-      } catch (error) {
-        await this.discard(uploadId);
-        const kind = error instanceof LatheError && error.kind === 'unsupported' ? 'unsupported' : 'invalid_file';
-        throw new LatheError(kind, `${fileName} was not kept: ${whyNotReadable(error)}`);
-      }
-      await mkdir(this.modelsDir, { recursive: true });
-      const kept = await moveToFreeName(part, this.modelsDir, safeModelFileName(fileName));
+      const result = await this.finisherFor(session.record.purpose as P)({ partPath, fileName });
       await this.discard(uploadId);
-      // The reader named it after the part file (`<uploadId>`) when the GGUF has no general.name.
-      const named = withAppName(facts, part, safeModelFileName(fileName).replace(/\.gguf$/i, ''));
-      try {
-        return this.deps.library.adoptOwnedFile(kept, named, 'upload');
-      } catch (error) {
-        await rm(kept, { force: true });
-        throw error;
-      }
+      return result;
+    } catch (error) {
+      const refused = error instanceof LatheError && (error.kind === 'invalid_file' || error.kind === 'unsupported');
+      if (refused || !(await stat(partPath).catch(() => null))) await this.discard(uploadId);
+      throw error;
     } finally {
       session.busy = false;
     }
@@ -157,6 +185,37 @@ export class UploadSessions {
     if (!UPLOAD_ID.test(uploadId) || !this.sessions.has(uploadId)) return { cancelled: false };
     await this.discard(uploadId);
     return { cancelled: true };
+  }
+
+  private finisherFor<P extends UploadPurpose>(purpose: P): UploadFinisher<P> {
+    // The record's purpose was checked against the finishers when the upload began.
+    const finisher =
+      purpose === 'model'
+        ? ((upload: FinishedUpload) => this.finishModel(upload)) as UploadFinisher<P>
+        : (this.deps.finishers?.[purpose as Exclude<UploadPurpose, 'model'>] as UploadFinisher<P> | undefined);
+    if (!finisher) throw new LatheError('unavailable', `This server takes no ${purpose} uploads.`);
+    return finisher;
+  }
+
+  /** Reads the complete file as a GGUF; a valid one is moved into the models folder and listed as owned. */
+  private async finishModel({ partPath, fileName }: FinishedUpload): Promise<ModelEntry> {
+    let facts: ModelFacts;
+    try {
+      facts = await this.deps.library.inspectFile(partPath);
+    } catch (error) {
+      const kind = error instanceof LatheError && error.kind === 'unsupported' ? 'unsupported' : 'invalid_file';
+      throw new LatheError(kind, `${fileName} was not kept: ${whyNotReadable(error)}`);
+    }
+    await mkdir(this.modelsDir, { recursive: true });
+    const kept = await moveToFreeName(partPath, this.modelsDir, safeModelFileName(fileName));
+    // The reader named it after the part file (`<uploadId>`) when the GGUF has no general.name.
+    const named = withAppName(facts, partPath, safeModelFileName(fileName).replace(/\.gguf$/i, ''));
+    try {
+      return this.deps.library.adoptOwnedFile(kept, named, 'upload');
+    } catch (error) {
+      await rm(kept, { force: true });
+      throw error;
+    }
   }
 
   private async session(uploadId: string): Promise<Session> {

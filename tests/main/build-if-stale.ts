@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SOURCES = ['src-main', 'src-preload', 'src-renderer', 'package.json', 'electron.vite.config.ts'];
-const BUILT = ['out/main/cli.js', 'out/main/inference-worker.js', 'out/renderer/index.html'];
+const BUILT = ['out/main/cli.js', 'out/main/inference-worker.js', 'out/main/dataset-prepare-worker.js', 'out/renderer/index.html'];
 
 function newestMtime(path: string): number {
   const info = statSync(path);

@@ -3,6 +3,7 @@
  * the Alt+number shortcuts and the routing all read this list.
  */
 import type { ComponentType } from 'react';
+import { DatasetsPage } from './datasets/DatasetsPage';
 import { ModelsPage } from './models/ModelsPage';
 import { SystemPage } from './system/SystemPage';
 
@@ -15,6 +16,7 @@ export interface PageEntry {
 }
 
 export const PAGES: readonly PageEntry[] = [
+  { id: 'datasets', label: 'Datasets', description: 'Examples to train on', component: DatasetsPage },
   { id: 'models', label: 'Models', description: 'GGUF base models', component: ModelsPage },
   { id: 'system', label: 'System', description: 'Hardware and Python', component: SystemPage },
 ];

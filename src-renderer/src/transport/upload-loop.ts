@@ -1,8 +1,9 @@
 /**
- * Sending one model file to `lathe serve`, as plain logic over injected parts (the contract
+ * Sending one file (a model or a dataset) to `lathe serve`, as plain logic over injected parts (the contract
  * calls, `fetch`, a sleep, the token) so a unit test can drive every answer the server gives.
  *
- * Protocol (the contract's `models.beginUpload` / `finishUpload` / `cancelUpload` plus HTTP):
+ * Protocol (the contract's `models.beginUpload` / `finishUpload` / `cancelUpload`, or the same
+ * three `datasets.*` calls, plus HTTP):
  *   1. beginUpload({fileName, size}) → {uploadId, receivedBytes}: the server remembers
  *      sessions, so a file sent again continues where the last attempt stopped.
  *   2. PUT /upload/<uploadId> with `Upload-Offset`, one chunk at a time:
@@ -12,7 +13,7 @@
  *        404                  the session is gone (cancelled, expired): stop
  *        network failure, 5xx retry the same chunk with backoff, then stop; the session is
  *                             kept, so adding the file again resumes it
- *   3. finishUpload({uploadId}) → the new ModelEntry (rejects `invalid_file` for a bad GGUF).
+ *   3. finishUpload({uploadId}) → the new entry (a model upload rejects `invalid_file` for a bad GGUF).
  * Cancelling (the AbortSignal) aborts the request under way and tells the server to drop
  * the session and its partial file.
  */
@@ -44,9 +45,10 @@ export interface ChunkRequest {
   signal?: AbortSignal;
 }
 
-export interface UploadDeps {
+/** `Entry`: what finishing the upload gives back (a ModelEntry, a DatasetEntry). */
+export interface UploadDeps<Entry = ModelEntry> {
   beginUpload(input: { fileName: string; size: number }): Promise<UploadSession>;
-  finishUpload(input: { uploadId: string }): Promise<ModelEntry>;
+  finishUpload(input: { uploadId: string }): Promise<Entry>;
   cancelUpload(input: { uploadId: string }): Promise<{ cancelled: boolean }>;
   /** `fetch` itself in the browser. */
   fetch(url: string, init: ChunkRequest): Promise<ChunkResponse>;
@@ -72,13 +74,14 @@ export interface UploadOptions {
   retryDelaysMs?: readonly number[];
 }
 
-export type UploadModelFile = (file: UploadableFile, options?: UploadOptions) => Promise<ModelEntry>;
+export type UploadFile<Entry> = (file: UploadableFile, options?: UploadOptions) => Promise<Entry>;
+export type UploadModelFile = UploadFile<ModelEntry>;
 
 /** Answers in a row that do not move the offset before we give up, rather than loop forever. */
 const MAX_STALLED_ANSWERS = 3;
 
-export function createModelUploader(deps: UploadDeps): UploadModelFile {
-  return async function uploadModelFile(file, options = {}) {
+export function createUploader<Entry>(deps: UploadDeps<Entry>): UploadFile<Entry> {
+  return async function uploadFile(file, options = {}) {
     const { signal, onProgress } = options;
     const chunkBytes = options.chunkBytes ?? UPLOAD_CHUNK_BYTES;
     const retryDelays = options.retryDelaysMs ?? UPLOAD_RETRY_DELAYS_MS;
@@ -135,10 +138,14 @@ export function createModelUploader(deps: UploadDeps): UploadModelFile {
   };
 }
 
+export function createModelUploader(deps: UploadDeps<ModelEntry>): UploadModelFile {
+  return createUploader(deps);
+}
+
 type ChunkAnswer = { kind: 'moved'; receivedBytes: number } | { kind: 'retry'; why: string } | { kind: 'aborted' };
 
 async function sendChunk(
-  deps: UploadDeps,
+  deps: Pick<UploadDeps<unknown>, 'fetch'>,
   uploadId: string,
   token: string,
   file: UploadableFile,

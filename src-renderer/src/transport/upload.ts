@@ -1,11 +1,11 @@
 /**
- * Model uploads from a browser to `lathe serve`: the upload loop (upload-loop.ts) wired to
- * this window's contract API, `fetch`, timers and the access token the web transport keeps.
- * Electron never uploads: it hands the main process the dropped files' paths instead.
+ * Model and dataset uploads from a browser to `lathe serve`: the upload loop (upload-loop.ts)
+ * wired to this window's contract API, `fetch`, timers and the access token the web
+ * transport keeps. Electron never uploads: it hands the main process the dropped files' paths instead.
  */
-import type { ModelEntry } from '../../../src-main/contract';
+import type { DatasetEntry, ModelEntry } from '../../../src-main/contract';
 import { getAccessToken, getLathe } from './index';
-import { createModelUploader, type UploadOptions } from './upload-loop';
+import { createModelUploader, createUploader, type UploadOptions } from './upload-loop';
 
 export type { UploadOptions, UploadPhase, UploadProgress } from './upload-loop';
 
@@ -15,6 +15,19 @@ export function uploadModelFile(file: File, options: UploadOptions = {}): Promis
     beginUpload: (input) => models.beginUpload(input),
     finishUpload: (input) => models.finishUpload(input),
     cancelUpload: (input) => models.cancelUpload(input),
+    fetch: (url, init) => fetch(url, init),
+    token: getAccessToken(),
+    sleep: abortableSleep,
+  });
+  return upload(file, options);
+}
+
+export function uploadDatasetFile(file: File, options: UploadOptions = {}): Promise<DatasetEntry> {
+  const datasets = getLathe().datasets;
+  const upload = createUploader<DatasetEntry>({
+    beginUpload: (input) => datasets.beginUpload(input),
+    finishUpload: (input) => datasets.finishUpload(input),
+    cancelUpload: (input) => datasets.cancelUpload(input),
     fetch: (url, init) => fetch(url, init),
     token: getAccessToken(),
     sleep: abortableSleep,

@@ -27,6 +27,12 @@ function seed(db: Database.Database, version: number): void {
     db.prepare("INSERT INTO watched_folders (id, path, origin, added_at) VALUES ('f1', '/models', 'folder', 1)").run();
     db.prepare("INSERT INTO dismissed_model_files (path, dismissed_at) VALUES ('/models/old.gguf', 1)").run();
   }
+  if (version >= 4) {
+    db.prepare("UPDATE datasets SET problem = 'changed on disk', inspection_json = '{}', file_size = 10, file_mtime_ms = 1.5 WHERE id = 'd1'").run();
+    db.prepare(
+      "INSERT INTO prepared_datasets (id, dataset_id, model_id, cache_key, dir, manifest_json, dataset_hash, summary_json, created_at) VALUES ('p1', 'd1', 'm1', 'k1', '/prepared/k1', '{}', 'sha256:d1', '{}', 1)",
+    ).run();
+  }
 }
 
 describe('catalog migrations', () => {
@@ -75,6 +81,25 @@ describe('catalog migrations', () => {
     expect(() =>
       catalog.db.prepare("INSERT INTO watched_folders (id, path, origin, added_at) VALUES ('f9', '/x', 'dropbox', 1)").run(),
     ).toThrow(/CHECK constraint/);
+    catalog.close();
+  });
+
+  it('schema 4 keeps datasets listed before it, with nothing read from their files yet', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    migrate(old, migrations.slice(0, 3), file);
+    seed(old, 3);
+    old.close();
+    const catalog = openCatalog(file);
+    expect(catalog.db.prepare('SELECT name, status, problem, inspection_json, file_size FROM datasets').all()).toEqual([
+      { name: 'Q&A', status: 'ready', problem: null, inspection_json: null, file_size: null },
+    ]);
+    catalog.db.prepare("INSERT INTO prepared_datasets (id, dataset_id, cache_key, dir, manifest_json, dataset_hash, created_at) VALUES ('p1', 'd1', 'k1', '/p', '{}', 'sha256:d1', 1)").run();
+    expect(catalog.db.prepare("SELECT id FROM prepared_datasets WHERE dataset_hash = 'sha256:d1'").all()).toEqual([{ id: 'p1' }]);
+    // Removing a dataset still removes what was prepared from it (step 1's cascade).
+    catalog.db.prepare("DELETE FROM runs WHERE dataset_id = 'd1'").run();
+    catalog.db.prepare("DELETE FROM datasets WHERE id = 'd1'").run();
+    expect(catalog.db.prepare('SELECT count(*) AS n FROM prepared_datasets').get()).toEqual({ n: 0 });
     catalog.close();
   });
 
