@@ -5,6 +5,7 @@
  */
 import { LatheError } from '../contract/errors';
 import {
+  CPU_PROCESS_BYTES,
   activationBytes,
   adapterBytes,
   adapterParameterCount,
@@ -59,7 +60,9 @@ export function memoryBreakdown(model: MemoryModel, config: MemoryRunConfig, dev
   const parts: Record<MemoryPartName, MemoryPart> = {
     weights: {
       bytes: weightBytes(model, dtype),
-      explanation: `${formatCount(model.parameterCount)} frozen base parameters dequantized to ${dtype} (${computeBytes(dtype)} bytes each), whatever the file's own type`,
+      explanation:
+        `${formatCount(model.parameterCount)} frozen base parameters dequantized to ${dtype} ` +
+        `(${computeBytes(dtype)} bytes each), whatever the file's own type`,
     },
     adapter: {
       bytes: adapterBytes(adapterParameters, dtype),
@@ -81,10 +84,12 @@ export function memoryBreakdown(model: MemoryModel, config: MemoryRunConfig, dev
     },
     logits: {
       bytes: logits,
-      explanation: `fp32 log-probabilities over ${shape.vocabSize.toLocaleString('en-US')} tokens for ${tokens.toLocaleString('en-US')} positions, plus two gradients of that size in the backward pass`,
+      explanation:
+        `fp32 log-probabilities over ${shape.vocabSize.toLocaleString('en-US')} tokens for ` +
+        `${tokens.toLocaleString('en-US')} positions, plus two gradients of that size in the backward pass`,
     },
     workspace: {
-      bytes: workspaceBytes(device.kind, activations + logits),
+      bytes: workspaceBytes(device.kind, { activations, logits, activationsWithoutCheckpointing: withoutCheckpointing }),
       explanation: workspaceExplanation(device.kind),
     },
   };
@@ -106,9 +111,13 @@ function activationsExplanation(model: MemoryModel, config: MemoryRunConfig, att
 }
 
 function workspaceExplanation(kind: MemoryDevice['kind']): string {
-  if (kind === 'cuda') return 'CUDA context, kernels and cuBLAS workspace (~0.75 GiB), plus 10% of the step’s tensors for allocator fragmentation';
-  if (kind === 'mps') return "Metal's own buffers and the Python process";
-  return `the Python process with torch loaded, and BLAS buffers (about ${formatBytes(256 * 1024 ** 2)})`;
+  const fragmentation = "plus 10% of the step's tensors for the caching allocator's fragmentation";
+  if (kind === 'cuda') return `CUDA context, kernels and cuBLAS workspace (~0.75 GiB), ${fragmentation}`;
+  if (kind === 'mps') return `Metal's own buffers (~0.5 GiB), ${fragmentation}`;
+  return (
+    `the Python process with torch (~${formatBytes(CPU_PROCESS_BYTES)}), plus freed tensors glibc's malloc keeps: ` +
+    'as much again as the activations without checkpointing'
+  );
 }
 
 /** Every impossible input at once, as one `invalid_input` error (a formula would silently give NaN). */

@@ -212,14 +212,27 @@ export function activationBytes(
   return held + shared + Math.max(0, perBlockPeak - logitsBytes(shape, config));
 }
 
+/** What the device holds besides tensors, and the allocator's own overhead, by device kind. */
+export const CUDA_CONTEXT_BYTES = 0.75 * GiB;
+export const MPS_CONTEXT_BYTES = 512 * MiB;
+export const CPU_PROCESS_BYTES = 256 * MiB;
+/** Share of a step's tensors the CUDA/MPS caching allocators lose to fragmentation (not measured here). */
+export const CACHING_ALLOCATOR_SLACK = 0.1;
+
 /**
- * What the device holds besides tensors. CUDA: the context, kernels and cuBLAS workspace
- * (~0.75 GiB) plus a tenth of the step's transient tensors for the caching allocator's
- * fragmentation. MPS: Metal's own buffers. CPU: the Python process with torch loaded
- * (230 MiB resident measured) and BLAS/OpenMP buffers.
+ * What the device holds besides live tensors.
+ * - CUDA: the context, kernels and cuBLAS workspace (~0.75 GiB), plus a tenth of the step's
+ *   transient tensors for the caching allocator's fragmentation. MPS: Metal's buffers, the same slack.
+ * - CPU: the Python process with torch loaded (228 MiB resident measured) and BLAS buffers,
+ *   plus glibc malloc's slack: freed mid-sized tensors stay in its heaps, and resident memory
+ *   exceeded live tensors by 0.6 to 1.2 times the activations of a step without checkpointing,
+ *   with checkpointing on or off (docs/memory-estimate.md), so that much is counted.
  */
-export function workspaceBytes(deviceKind: MemoryDevice['kind'], transientBytes: number): number {
-  if (deviceKind === 'cuda') return 0.75 * GiB + 0.1 * transientBytes;
-  if (deviceKind === 'mps') return 512 * MiB;
-  return 256 * MiB;
+export function workspaceBytes(
+  deviceKind: MemoryDevice['kind'],
+  step: { activations: number; logits: number; activationsWithoutCheckpointing: number },
+): number {
+  if (deviceKind === 'cuda') return CUDA_CONTEXT_BYTES + CACHING_ALLOCATOR_SLACK * (step.activations + step.logits);
+  if (deviceKind === 'mps') return MPS_CONTEXT_BYTES + CACHING_ALLOCATOR_SLACK * (step.activations + step.logits);
+  return CPU_PROCESS_BYTES + step.activationsWithoutCheckpointing;
 }

@@ -17,10 +17,11 @@ export function formatBytes(bytes: number): string {
   return `${Math.round(bytes)} bytes`;
 }
 
-/** `494M`, `1.24B`, `94.2K`: parameter counts in the units model cards use. */
+/** `494M`, `8.8M`, `1.24B`, `94.2K`: parameter counts in the units model cards use. */
 export function formatCount(count: number): string {
   if (count >= 1e9) return `${(count / 1e9).toFixed(2)}B`;
-  if (count >= 1e6) return `${Math.round(count / 1e6)}M`;
+  if (count >= 1e8) return `${Math.round(count / 1e6)}M`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(1)}M`;
   if (count >= 1e3) return `${(count / 1e3).toFixed(1)}K`;
   return `${count}`;
 }
