@@ -9,7 +9,6 @@ export type TrainingPrecision = 'fp32' | 'bf16' | 'fp16';
 
 /** The projections a LoRA adapter can wrap, as the runtime and PEFT name them. */
 export type LoraTarget = 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down';
-export const LORA_TARGETS: readonly LoraTarget[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
 
 /** A decoder's dimensions, as the runtime's `DecoderConfig` reads them from GGUF metadata. */
 export interface ModelShape {
@@ -60,15 +59,6 @@ export interface MemoryDevice {
 }
 
 export type MemoryPartName = 'weights' | 'adapter' | 'gradients' | 'optimizer' | 'activations' | 'logits' | 'workspace';
-export const MEMORY_PART_NAMES: readonly MemoryPartName[] = [
-  'weights',
-  'adapter',
-  'gradients',
-  'optimizer',
-  'activations',
-  'logits',
-  'workspace',
-];
 
 export interface MemoryPart {
   bytes: number;
