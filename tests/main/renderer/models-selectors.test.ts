@@ -9,9 +9,7 @@ import {
   selectHashStateOf,
   selectModels,
   selectOpenModel,
-  selectUploadOf,
 } from '../../../src-renderer/src/store/models/selectors';
-import { newUploadItem } from '../../../src-renderer/src/store/models/upload-items';
 import { modelEntry } from './model-fixtures';
 
 /** Selectors only read state: a client that must never be called is enough. */
@@ -45,14 +43,11 @@ describe('models selectors', () => {
     expect(selectOpenModel(storeWithState({ openModelId: 'a' }))).toBeNull();
   });
 
-  it('read one model’s hashing and one upload by key', () => {
+  it('read one model’s hashing', () => {
     const hash = { bytesDone: 1, bytesTotal: 2, error: null };
-    const upload = newUploadItem('upload-1', { name: 'x.gguf', size: 10 });
-    const state = storeWithState({ hashing: { a: hash }, uploads: [upload] });
+    const state = storeWithState({ hashing: { a: hash } });
     expect(selectHashStateOf('a')(state)).toBe(hash);
     expect(selectHashStateOf('b')(state)).toBeNull();
-    expect(selectUploadOf('upload-1')(state)).toBe(upload);
-    expect(selectUploadOf('upload-2')(state)).toBeNull();
   });
 });
 

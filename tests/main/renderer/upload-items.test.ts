@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { addedSummary } from '../../../src-renderer/src/pages/models/add/added-summary';
-import { uploadStatusText } from '../../../src-renderer/src/pages/models/add/upload-status-text';
+import { uploadStatusText } from '../../../src-renderer/src/components/intake/upload-status-text';
 import { tensorTypeRows } from '../../../src-renderer/src/pages/models/details/tensor-type-rows';
+import { splitUploadable } from '../../../src-renderer/src/store/models/uploadable';
 import {
   isUploadActive,
   newUploadItem,
-  splitUploadable,
   uploadPercent,
   uploadRate,
   uploadSecondsLeft,
   withProgress,
-} from '../../../src-renderer/src/store/models/upload-items';
+} from '../../../src-renderer/src/store/intake/upload-items';
 import { modelEntry } from './model-fixtures';
 
 const MiB = 1024 * 1024;

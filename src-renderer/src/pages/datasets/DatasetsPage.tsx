@@ -7,9 +7,9 @@ import { Stack, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
 import { selectMayAsk, useConnectionStore } from '../../store/connection';
 import { selectAddDroppedFiles, useDatasetsStore } from '../../store/datasets';
-import { useWindowFileDrop } from '../models/add/useWindowFileDrop';
+import { useWindowFileDrop } from '../../components/intake/useWindowFileDrop';
 import { DatasetDropZone } from './add/DatasetDropZone';
-import { DatasetUploads, SkippedDatasetFiles } from './add/DatasetUploads';
+import { DatasetUploads } from './add/DatasetUploads';
 import { DatasetDetailsCard } from './details/DatasetDetailsCard';
 import { DatasetsTableCard } from './list/DatasetsTableCard';
 import { useDatasetsPageData } from './useDatasetsPageData';
@@ -34,7 +34,6 @@ export function DatasetsPage() {
         <>
           <DatasetDropZone dragging={dragging} />
           <DatasetUploads />
-          <SkippedDatasetFiles />
           <DatasetsTableCard />
           <DatasetDetailsCard />
         </>

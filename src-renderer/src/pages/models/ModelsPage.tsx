@@ -6,12 +6,11 @@ import { Stack, Text, Title } from '@mantine/core';
 import { useCallback } from 'react';
 import { selectMayAsk, useConnectionStore } from '../../store/connection';
 import { selectAddDroppedFiles, useModelsStore } from '../../store/models';
+import { useWindowFileDrop } from '../../components/intake/useWindowFileDrop';
 import { DropZone } from './add/DropZone';
+import { ModelUploads } from './add/ModelUploads';
 import { notifyAdded } from './add/notify-added';
-import { SkippedFiles } from './add/SkippedFiles';
 import { SuggestedFolders } from './add/SuggestedFolders';
-import { UploadList } from './add/UploadList';
-import { useWindowFileDrop } from './add/useWindowFileDrop';
 import { ModelDetailsDrawer } from './details/ModelDetailsDrawer';
 import { ModelsTableCard } from './table/ModelsTableCard';
 import { useModelsPageData } from './useModelsPageData';
@@ -35,8 +34,7 @@ export function ModelsPage() {
       {mayAsk && (
         <>
           <DropZone dragging={dragging} />
-          <UploadList />
-          <SkippedFiles />
+          <ModelUploads />
           <SuggestedFolders />
           <ModelsTableCard />
           <ModelDetailsDrawer />

@@ -7,7 +7,9 @@
 import type { DatasetEntry, DatasetEvent } from '../../../../src-main/contract';
 import type { DatasetsClient } from '../../client/datasets-client';
 import { toStoredError } from '../errors';
-import { newUploadItem, withProgress, type UploadItem } from '../models/upload-items';
+import { handleDroppedFiles, inBatches } from '../intake/dropped-files';
+import { createEventFollower } from '../intake/event-follower';
+import { createUploadQueue } from '../intake/upload-queue';
 import { applyDatasetEvent, upsertDatasets } from './dataset-list';
 import type { GetDatasetsState, SetDatasetsState } from './store-type';
 import { splitUploadableDatasets } from './uploadable';
@@ -36,11 +38,6 @@ const MAX_PATHS_PER_CALL = 100;
 export function createDatasetsActions(set: SetDatasetsState, get: GetDatasetsState, client: DatasetsClient, now: () => number = Date.now): DatasetsActions {
   // Only the newest list request may write its answer (a reconnect reloads while a load may still be on its way).
   let latestList = 0;
-  let uploadQueue: Promise<void> = Promise.resolve();
-  const uploadControllers = new Map<string, AbortController>();
-  let nextUploadKey = 1;
-  let stopWatch: (() => void) | null = null;
-  let watchGeneration = 0;
 
   function addToList(entries: readonly DatasetEntry[]): void {
     set((state) => (state.datasets.data === null ? {} : { datasets: { ...state.datasets, data: upsertDatasets(state.datasets.data, entries) } }));
@@ -67,58 +64,26 @@ export function createDatasetsActions(set: SetDatasetsState, get: GetDatasetsSta
   }
 
   async function addPathsInBatches(paths: readonly string[]): Promise<DatasetEntry[]> {
-    const added: DatasetEntry[] = [];
-    for (let start = 0; start < paths.length; start += MAX_PATHS_PER_CALL) {
-      added.push(...(await client.addPaths(paths.slice(start, start + MAX_PATHS_PER_CALL))));
-    }
-    return added;
+    return (await inBatches(paths, MAX_PATHS_PER_CALL, (batch) => client.addPaths(batch))).flat();
   }
 
-  function patchUpload(key: string, change: (item: UploadItem) => UploadItem): void {
-    set((state) => ({ uploads: state.uploads.map((item) => (item.key === key ? change(item) : item)) }));
-  }
-
-  async function runUpload(key: string, file: File, controller: AbortController): Promise<void> {
-    try {
-      const dataset = await client.upload(file, {
-        signal: controller.signal,
-        onProgress: ({ phase, sentBytes }) => patchUpload(key, (item) => withProgress(item, phase, sentBytes, now())),
-      });
+  const uploads = createUploadQueue({
+    set,
+    split: splitUploadableDatasets,
+    send: (file, options) => client.upload(file, options),
+    onUploaded: (dataset) => {
       addToList([dataset]);
       openFirstAdded([dataset]);
-      patchUpload(key, (item) => ({ ...item, status: 'done', sentBytes: item.totalBytes, error: null }));
-    } catch (error) {
-      const stored = toStoredError(error);
-      const cancelled = controller.signal.aborted || stored.kind === 'cancelled';
-      patchUpload(key, (item) => ({ ...item, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : stored }));
-    } finally {
-      uploadControllers.delete(key);
-    }
-  }
+    },
+    now,
+  });
 
-  function uploadFiles(files: readonly File[]): void {
-    const { uploadable, skipped } = splitUploadableDatasets(files);
-    if (skipped.length > 0) set((state) => ({ skipped: [...state.skipped, ...skipped] }));
-    for (const file of uploadable) {
-      const key = `upload-${nextUploadKey++}`;
-      const controller = new AbortController();
-      uploadControllers.set(key, controller);
-      set((state) => ({ uploads: [...state.uploads, newUploadItem(key, file)] }));
-      uploadQueue = uploadQueue.then(() => (controller.signal.aborted ? undefined : runUpload(key, file, controller)));
-    }
-  }
-
-  function onEvent(event: DatasetEvent): void {
-    set((state) => applyDatasetEvent(state, event));
-  }
-
-  function stopEvents(): void {
-    watchGeneration += 1;
-    const stop = stopWatch;
-    stopWatch = null;
-    stop?.();
-    if (get().watching) set({ watching: false });
-  }
+  const events = createEventFollower({
+    set,
+    get,
+    watch: (onDatasetEvent, onError) => client.watch(onDatasetEvent, onError),
+    onEvent: (event: DatasetEvent) => set((state) => applyDatasetEvent(state, event)),
+  });
 
   return {
     async loadDatasets() {
@@ -133,56 +98,17 @@ export function createDatasetsActions(set: SetDatasetsState, get: GetDatasetsSta
       }
     },
 
-    async addDroppedFiles(files) {
-      let paths: string[] | null;
-      try {
-        paths = client.droppedFilePaths(files);
-      } catch (error) {
-        set({ addError: toStoredError(error) });
-        return null;
-      }
-      if (paths === null) {
-        uploadFiles(files);
-        return null;
-      }
-      if (paths.length === 0) return null;
-      const named = paths;
-      return add(() => addPathsInBatches(named));
-    },
+    addDroppedFiles: (files) =>
+      handleDroppedFiles(files, {
+        pathsOf: (dropped) => client.droppedFilePaths(dropped),
+        upload: uploads.uploadFiles,
+        addPaths: (paths) => add(() => addPathsInBatches(paths)),
+        onError: (addError) => set({ addError }),
+      }),
 
     pickFiles: () => add(() => client.pickFiles()),
-    uploadFiles,
-
-    cancelUpload(key) {
-      const controller = uploadControllers.get(key);
-      if (controller === undefined) return;
-      controller.abort();
-      // A queued upload never starts, so nothing else would mark it.
-      patchUpload(key, (item) => (item.status === 'queued' ? { ...item, status: 'cancelled' } : item));
-    },
-
-    dismissUpload: (key) => set((state) => ({ uploads: state.uploads.filter((item) => item.key !== key) })),
-    dismissSkipped: () => set({ skipped: [] }),
-
-    startEvents() {
-      stopEvents();
-      const generation = watchGeneration;
-      const isCurrent = () => generation === watchGeneration;
-      set({ watching: true, eventsError: null });
-      const unsubscribe = client.watch(
-        (event) => {
-          if (isCurrent()) onEvent(event);
-        },
-        (error) => {
-          if (!isCurrent()) return;
-          stopWatch = null;
-          set({ watching: false, eventsError: toStoredError(error) });
-        },
-      );
-      // The error callback can run before watch returns (a transport known to be down fails at once).
-      if (isCurrent() && get().watching) stopWatch = unsubscribe;
-    },
-
-    stopEvents,
+    ...uploads,
+    startEvents: events.start,
+    stopEvents: events.stop,
   };
 }

@@ -1,8 +1,7 @@
 import type { DatasetEntry, DatasetPreviewRow, PreparedSummary, RenderedExample } from '../../../../src-main/contract';
 import type { StoredError } from '../errors';
 import { notLoaded, type Loadable } from '../loadable';
-import type { SkippedFile } from '../models/initialState';
-import type { UploadItem } from '../models/upload-items';
+import type { SkippedFile, UploadItem } from '../intake/upload-items';
 import { defaultPrepareSettings, type PrepareSettings } from './prepare-settings';
 
 /** An import under way, from `import-progress` events. */

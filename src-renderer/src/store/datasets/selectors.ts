@@ -3,7 +3,6 @@
  * object or array), so zustand re-renders a component only when that value changes.
  */
 import type { DatasetEntry } from '../../../../src-main/contract';
-import type { UploadItem } from '../models/upload-items';
 import type { ImportProgress, PrepareRun } from './initialState';
 import type { DatasetsStore } from './store-type';
 
@@ -27,11 +26,6 @@ export const selectPrepareRunOf =
     s.preparing[id] ?? null;
 
 export const selectUploads = (s: DatasetsStore) => s.uploads;
-/** One upload row by key (rows select their own item, so one moving bar re-renders one row). */
-export const selectUploadOf =
-  (key: string) =>
-  (s: DatasetsStore): UploadItem | null =>
-    s.uploads.find((item) => item.key === key) ?? null;
 export const selectSkipped = (s: DatasetsStore) => s.skipped;
 export const selectAdding = (s: DatasetsStore) => s.adding;
 export const selectAddError = (s: DatasetsStore) => s.addError;

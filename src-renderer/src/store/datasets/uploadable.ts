@@ -3,7 +3,7 @@
  * but a photo or a model dropped here by mistake is left out before its bytes cross the
  * network; empty "files" are what browsers hand over for dropped folders.
  */
-import type { SkippedFile } from '../models/initialState';
+import type { SkippedFile } from '../intake/upload-items';
 
 export const DATASET_FILE_EXTENSIONS = ['jsonl', 'ndjson', 'json', 'csv', 'tsv', 'parquet', 'txt'] as const;
 

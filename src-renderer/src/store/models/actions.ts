@@ -9,7 +9,10 @@ import { toStoredError } from '../errors';
 import type { Loadable } from '../loadable';
 import type { ModelsState } from './initialState';
 import { applyModelEvent, upsertModels } from './model-list';
-import { newUploadItem, splitUploadable, withProgress, type UploadItem } from './upload-items';
+import { handleDroppedFiles, inBatches } from '../intake/dropped-files';
+import { createEventFollower } from '../intake/event-follower';
+import { createUploadQueue } from '../intake/upload-queue';
+import { splitUploadable } from './uploadable';
 
 export interface ModelsActions {
   loadModels(): Promise<void>;
@@ -52,14 +55,8 @@ const MAX_PATHS_PER_CALL = 1000;
 export function createModelsActions(set: SetState, get: GetState, client: ModelsClient, now: () => number = Date.now): ModelsActions {
   // Per list, only the newest request may write its answer (a reconnect reloads while a load may still be on its way).
   const latestRequest: Record<LoadableKey, number> = { models: 0, suggestedFolders: 0 };
-  // Uploads run one at a time (one disk, one link); each has its own abort switch.
-  let uploadQueue: Promise<void> = Promise.resolve();
-  const uploadControllers = new Map<string, AbortController>();
-  let nextUploadKey = 1;
   // Hashes the person cancelled: a late `hash-failed` or `hash-progress` for them is no news.
   const cancelledHashes = new Set<string>();
-  let stopWatch: (() => void) | null = null;
-  let watchGeneration = 0;
 
   function patch<K extends LoadableKey>(key: K, change: Partial<Loadable<DataOf<K>>>): void {
     // The computed key loses its link to K in TypeScript; the cast restores what is true.
@@ -97,47 +94,17 @@ export function createModelsActions(set: SetState, get: GetState, client: Models
   }
 
   async function addPathsInBatches(paths: readonly string[]): Promise<AddModelsResult> {
-    const result: AddModelsResult = { added: [], skipped: [] };
-    for (let start = 0; start < paths.length; start += MAX_PATHS_PER_CALL) {
-      const part = await client.addPaths(paths.slice(start, start + MAX_PATHS_PER_CALL));
-      result.added.push(...part.added);
-      result.skipped.push(...part.skipped);
-    }
-    return result;
+    const parts = await inBatches(paths, MAX_PATHS_PER_CALL, (batch) => client.addPaths(batch));
+    return { added: parts.flatMap((part) => part.added), skipped: parts.flatMap((part) => part.skipped) };
   }
 
-  function patchUpload(key: string, change: (item: UploadItem) => UploadItem): void {
-    set((state) => ({ uploads: state.uploads.map((item) => (item.key === key ? change(item) : item)) }));
-  }
-
-  async function runUpload(key: string, file: File, controller: AbortController): Promise<void> {
-    try {
-      const model = await client.upload(file, {
-        signal: controller.signal,
-        onProgress: ({ phase, sentBytes }) => patchUpload(key, (item) => withProgress(item, phase, sentBytes, now())),
-      });
-      addModelsToList([model]);
-      patchUpload(key, (item) => ({ ...item, status: 'done', sentBytes: item.totalBytes, error: null }));
-    } catch (error) {
-      const stored = toStoredError(error);
-      const cancelled = controller.signal.aborted || stored.kind === 'cancelled';
-      patchUpload(key, (item) => ({ ...item, status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : stored }));
-    } finally {
-      uploadControllers.delete(key);
-    }
-  }
-
-  function uploadFiles(files: readonly File[]): void {
-    const { uploadable, skipped } = splitUploadable(files);
-    if (skipped.length > 0) set((state) => ({ skipped: [...state.skipped, ...skipped] }));
-    for (const file of uploadable) {
-      const key = `upload-${nextUploadKey++}`;
-      const controller = new AbortController();
-      uploadControllers.set(key, controller);
-      set((state) => ({ uploads: [...state.uploads, newUploadItem(key, file)] }));
-      uploadQueue = uploadQueue.then(() => (controller.signal.aborted ? undefined : runUpload(key, file, controller)));
-    }
-  }
+  const uploads = createUploadQueue({
+    set,
+    split: splitUploadable,
+    send: (file, options) => client.upload(file, options),
+    onUploaded: (model) => addModelsToList([model]),
+    now,
+  });
 
   function onEvent(event: ModelEvent): void {
     if (event.type === 'hash-progress' || event.type === 'hash-failed') {
@@ -150,13 +117,7 @@ export function createModelsActions(set: SetState, get: GetState, client: Models
     set((state) => applyModelEvent(state, event));
   }
 
-  function stopEvents(): void {
-    watchGeneration += 1;
-    const stop = stopWatch;
-    stopWatch = null;
-    stop?.();
-    if (get().watching) set({ watching: false });
-  }
+  const events = createEventFollower({ set, get, watch: (onModelEvent, onError) => client.watch(onModelEvent, onError), onEvent });
 
   return {
     loadModels: () => load('models', () => client.list()),
@@ -166,22 +127,13 @@ export function createModelsActions(set: SetState, get: GetState, client: Models
     openDetails: (id) => set({ openModelId: id, actionError: null }),
     closeDetails: () => set({ openModelId: null, actionError: null }),
 
-    async addDroppedFiles(files) {
-      let paths: string[] | null;
-      try {
-        paths = client.droppedFilePaths(files);
-      } catch (error) {
-        set({ addError: toStoredError(error) });
-        return null;
-      }
-      if (paths === null) {
-        uploadFiles(files);
-        return null;
-      }
-      if (paths.length === 0) return null;
-      const named = paths;
-      return add(() => addPathsInBatches(named));
-    },
+    addDroppedFiles: (files) =>
+      handleDroppedFiles(files, {
+        pathsOf: (dropped) => client.droppedFilePaths(dropped),
+        upload: uploads.uploadFiles,
+        addPaths: (paths) => add(() => addPathsInBatches(paths)),
+        onError: (addError) => set({ addError }),
+      }),
 
     pickFiles: () => add(() => client.pickFiles()),
     pickFolder: () => add(() => client.pickFolder()),
@@ -195,18 +147,7 @@ export function createModelsActions(set: SetState, get: GetState, client: Models
       return result;
     },
 
-    uploadFiles,
-
-    cancelUpload(key) {
-      const controller = uploadControllers.get(key);
-      if (controller === undefined) return;
-      controller.abort();
-      // A queued upload never starts, so nothing else would mark it.
-      patchUpload(key, (item) => (item.status === 'queued' ? { ...item, status: 'cancelled' } : item));
-    },
-
-    dismissUpload: (key) => set((state) => ({ uploads: state.uploads.filter((item) => item.key !== key) })),
-    dismissSkipped: () => set({ skipped: [] }),
+    ...uploads,
 
     async removeModel(id, deleteFile) {
       set({ actionError: null });
@@ -256,26 +197,8 @@ export function createModelsActions(set: SetState, get: GetState, client: Models
       }
     },
 
-    startEvents() {
-      stopEvents();
-      const generation = watchGeneration;
-      const isCurrent = () => generation === watchGeneration;
-      set({ watching: true, eventsError: null });
-      const unsubscribe = client.watch(
-        (event) => {
-          if (isCurrent()) onEvent(event);
-        },
-        (error) => {
-          if (!isCurrent()) return;
-          stopWatch = null;
-          set({ watching: false, eventsError: toStoredError(error) });
-        },
-      );
-      // The error callback can run before watch returns (a transport known to be down fails at once).
-      if (isCurrent() && get().watching) stopWatch = unsubscribe;
-    },
-
-    stopEvents,
+    startEvents: events.start,
+    stopEvents: events.stop,
   };
 }
 

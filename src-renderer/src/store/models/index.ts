@@ -13,5 +13,5 @@ export const useModelsStore = create<ModelsStore>()((set, get) => ({
 }));
 
 export * from './selectors';
-export type { HashState, ModelsState, SkippedFile } from './initialState';
-export type { UploadItem, UploadStatus } from './upload-items';
+export type { HashState, ModelsState } from './initialState';
+export type { SkippedFile, UploadItem, UploadStatus } from '../intake/upload-items';

@@ -1,7 +1,7 @@
 import type { ModelEntry, SuggestedModelFolder } from '../../../../src-main/contract';
 import type { StoredError } from '../errors';
 import { notLoaded, type Loadable } from '../loadable';
-import type { UploadItem } from './upload-items';
+import type { SkippedFile, UploadItem } from '../intake/upload-items';
 
 /** A SHA-256 being computed for one model (from `hash-progress` events), or why it failed. */
 export interface HashState {
@@ -9,12 +9,6 @@ export interface HashState {
   bytesTotal: number;
   /** Set when hashing failed (`hash-failed`, or the request to start was refused). */
   error: string | null;
-}
-
-/** A file that an add did not take, and why in words. */
-export interface SkippedFile {
-  path: string;
-  reason: string;
 }
 
 export interface ModelsState {

@@ -6,7 +6,6 @@
 import type { ModelEntry } from '../../../../src-main/contract';
 import type { ModelsStore } from './store-type';
 import type { HashState } from './initialState';
-import type { UploadItem } from './upload-items';
 
 export const selectModels = (s: ModelsStore) => s.models.data;
 export const selectModelsLoading = (s: ModelsStore) => s.models.loading;
@@ -29,11 +28,6 @@ export const selectHashStateOf =
     s.hashing[id] ?? null;
 
 export const selectUploads = (s: ModelsStore) => s.uploads;
-/** One upload row by key (rows select their own item, so one moving bar re-renders one row). */
-export const selectUploadOf =
-  (key: string) =>
-  (s: ModelsStore): UploadItem | null =>
-    s.uploads.find((item) => item.key === key) ?? null;
 export const selectSkipped = (s: ModelsStore) => s.skipped;
 export const selectAdding = (s: ModelsStore) => s.adding;
 export const selectAddError = (s: ModelsStore) => s.addError;

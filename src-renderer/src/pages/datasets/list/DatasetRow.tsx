@@ -1,10 +1,9 @@
 /** One dataset in the list: focusable, opened with a click or Enter. */
 import { Table, Text } from '@mantine/core';
-import type { KeyboardEvent } from 'react';
 import type { DatasetEntry } from '../../../../../src-main/contract';
+import { OpenableRow } from '../../../components/table/OpenableRow';
 import { formatBytes } from '../../../format/bytes';
 import { formatDatasetFormat, formatInteger } from '../../../format/dataset';
-import { focusRow, rowMoveForKey } from '../../models/table/row-focus';
 import { DatasetStatusBadge } from './DatasetStatusBadge';
 import { ImportProgressCell } from './ImportProgressCell';
 
@@ -21,32 +20,8 @@ export function DatasetRow({ dataset, open, onOpen }: DatasetRowProps) {
   // The person's choice when there is one, else what was detected.
   const shape = (dataset.mapping ?? inspection?.detection.mapping)?.shape;
 
-  const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>) => {
-    if (event.target !== event.currentTarget) return;
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      onOpen(dataset.id);
-      return;
-    }
-    const move = rowMoveForKey(event.key);
-    if (move !== null) {
-      event.preventDefault();
-      focusRow(event.currentTarget, move);
-    }
-  };
-
   return (
-    <Table.Tr
-      tabIndex={0}
-      onClick={() => onOpen(dataset.id)}
-      onKeyDown={onKeyDown}
-      aria-label={`${dataset.name}: open details`}
-      aria-selected={open}
-      bg={open ? 'var(--mantine-primary-color-light)' : undefined}
-      style={{ cursor: 'pointer' }}
-      data-testid="dataset-row"
-      data-dataset-id={dataset.id}
-    >
+    <OpenableRow onOpen={() => onOpen(dataset.id)} label={`${dataset.name}: open details`} selected={open} testId="dataset-row" data={{ 'data-dataset-id': dataset.id }}>
       <Table.Td style={{ maxWidth: 280 }}>
         <Text size="sm" fw={500} truncate="end" title={dataset.path} data-testid="dataset-name">
           {dataset.name}
@@ -84,6 +59,6 @@ export function DatasetRow({ dataset, open, onOpen }: DatasetRowProps) {
       </Table.Td>
       <Table.Td style={NO_WRAP}>{inspection === null ? '—' : formatBytes(inspection.sizeBytes)}</Table.Td>
       <Table.Td>{dataset.status === 'importing' ? <ImportProgressCell datasetId={dataset.id} name={dataset.name} /> : <DatasetStatusBadge dataset={dataset} />}</Table.Td>
-    </Table.Tr>
+    </OpenableRow>
   );
 }

@@ -1,13 +1,12 @@
 /** One model in the table: focusable, opened with a click or Enter. */
 import { Table, Text } from '@mantine/core';
-import type { KeyboardEvent } from 'react';
 import type { ModelEntry } from '../../../../../src-main/contract';
+import { OpenableRow } from '../../../components/table/OpenableRow';
 import { formatBytes } from '../../../format/bytes';
 import { formatFileType, modelDisplayName } from '../../../format/model';
 import { formatCount } from '../../../format/numbers';
 import { formatParameterCount } from '../../../format/parameters';
 import { ModelStatusBadge, TrainableBadge } from './ModelBadges';
-import { focusRow, rowMoveForKey } from './row-focus';
 
 const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
@@ -20,30 +19,8 @@ export function ModelRow({ model, onOpen }: ModelRowProps) {
   const facts = model.facts;
   const name = modelDisplayName(model);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>) => {
-    if (event.target !== event.currentTarget) return;
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      onOpen(model.id);
-      return;
-    }
-    const move = rowMoveForKey(event.key);
-    if (move !== null) {
-      event.preventDefault();
-      focusRow(event.currentTarget, move);
-    }
-  };
-
   return (
-    <Table.Tr
-      tabIndex={0}
-      onClick={() => onOpen(model.id)}
-      onKeyDown={onKeyDown}
-      aria-label={`${name}: open details`}
-      style={{ cursor: 'pointer' }}
-      data-testid="model-row"
-      data-model-id={model.id}
-    >
+    <OpenableRow onOpen={() => onOpen(model.id)} label={`${name}: open details`} testId="model-row" data={{ 'data-model-id': model.id }}>
       <Table.Td style={{ maxWidth: 320 }}>
         <Text size="sm" fw={500} truncate="end" title={model.path} data-testid="model-name">
           {name}
@@ -69,6 +46,6 @@ export function ModelRow({ model, onOpen }: ModelRowProps) {
       <Table.Td>
         <TrainableBadge model={model} />
       </Table.Td>
-    </Table.Tr>
+    </OpenableRow>
   );
 }

@@ -1,9 +1,14 @@
 /**
- * Browser uploads as the Models page lists them: pure updates of one item, and the rate and
- * time left derived from its fields (never stored, so they cannot go stale).
+ * Browser uploads as the Models and Datasets pages list them: pure updates of one item, and
+ * the rate and time left derived from its fields (never stored, so they cannot go stale).
  */
 import type { StoredError } from '../errors';
-import type { SkippedFile } from './initialState';
+
+/** A file that an add did not take, and why in words. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
 
 export type UploadStatus = 'queued' | 'sending' | 'finishing' | 'done' | 'failed' | 'cancelled';
 
@@ -59,20 +64,4 @@ export function uploadSecondsLeft(item: UploadItem): number | null {
 
 export function uploadPercent(item: UploadItem): number {
   return item.totalBytes > 0 ? Math.min(100, (item.sentBytes / item.totalBytes) * 100) : 0;
-}
-
-/**
- * Which dropped or chosen files to send. Lathe reads only GGUF, so anything else is left
- * out here rather than after gigabytes have crossed the network; empty "files" are what
- * browsers hand over for dropped folders.
- */
-export function splitUploadable<F extends { name: string; size: number }>(files: readonly F[]): { uploadable: F[]; skipped: SkippedFile[] } {
-  const uploadable: F[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const file of files) {
-    if (!file.name.toLowerCase().endsWith('.gguf')) skipped.push({ path: file.name, reason: 'not a .gguf file' });
-    else if (file.size <= 0) skipped.push({ path: file.name, reason: 'the file is empty' });
-    else uploadable.push(file);
-  }
-  return { uploadable, skipped };
 }

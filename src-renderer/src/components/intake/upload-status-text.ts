@@ -1,7 +1,7 @@
 /** The line of words under an upload's name: how far, how fast, how long, or how it ended. */
-import { formatBytes } from '../../../format/bytes';
-import { formatEta, formatRate } from '../../../format/transfer';
-import { uploadPercent, uploadRate, uploadSecondsLeft, type UploadItem } from '../../../store/models/upload-items';
+import { formatBytes } from '../../format/bytes';
+import { formatEta, formatRate } from '../../format/transfer';
+import { uploadPercent, uploadRate, uploadSecondsLeft, type UploadItem } from '../../store/intake/upload-items';
 
 export function uploadStatusText(item: UploadItem): string {
   const size = formatBytes(item.totalBytes);
