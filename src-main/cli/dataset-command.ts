@@ -11,6 +11,7 @@ import type { LatheServices } from '../app/lathe-services';
 import { inspectDataset } from '../datasets/inspect-dataset';
 import { untilImported } from '../datasets/until-imported';
 import { parseArgs, UsageError } from './args';
+import { printInspection } from './print-inspection';
 import { withCliServices } from './cli-services';
 import type { CliContext } from './main';
 
@@ -45,17 +46,7 @@ function inspectionReport(inspection: DatasetInspection) {
 async function inspect(argv: string[], context: CliContext): Promise<number> {
   const { words, flags } = parseArgs(argv, { json: 'boolean' });
   if (words.length !== 1) throw new UsageError('Usage: lathe dataset inspect FILE [--json]');
-  try {
-    const inspection = await inspectDataset(resolve(words[0] as string));
-    context.out(flags.json ? JSON.stringify(inspectionReport(inspection), null, 2) : describeInspection(inspection));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof LatheError)) throw error;
-    // A file that is not a dataset at all is invalid input: exit 2 with the reader's typed error.
-    if (flags.json) context.out(JSON.stringify({ error: error.toPayload() }, null, 2));
-    process.stderr.write(`lathe: ${error.message}\n`);
-    return 2;
-  }
+  return printInspection(words[0] as string, flags.json === true, context, { read: inspectDataset, asJson: inspectionReport, describe: describeInspection });
 }
 
 async function add(argv: string[], services: LatheServices, context: CliContext): Promise<number> {
@@ -130,7 +121,7 @@ async function prepare(argv: string[], context: CliContext): Promise<number> {
 }
 
 /** A dataset file (added, or found, and read to the end) or a library id. */
-async function datasetFor(services: LatheServices, fileOrId: string): Promise<DatasetEntry> {
+export async function datasetFor(services: LatheServices, fileOrId: string): Promise<DatasetEntry> {
   let entry: DatasetEntry;
   if (existsSync(fileOrId)) [entry] = (await services.datasets.addPaths([resolve(fileOrId)])) as [DatasetEntry];
   else entry = notFoundAsInput(() => services.datasets.get(fileOrId), `No dataset file or library entry "${fileOrId}". See: lathe dataset list`);
@@ -141,7 +132,7 @@ async function datasetFor(services: LatheServices, fileOrId: string): Promise<Da
 }
 
 /** A GGUF file (added to the library, or the entry it already has) or a library id. */
-async function modelFor(services: LatheServices, fileOrId: string) {
+export async function modelFor(services: LatheServices, fileOrId: string) {
   if (!existsSync(fileOrId)) return notFoundAsInput(() => services.models.get(fileOrId), `No model file or library entry "${fileOrId}". See: lathe model list`);
   const path = resolve(fileOrId);
   const { added, skipped } = await services.models.addPaths([path]);

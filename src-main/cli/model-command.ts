@@ -3,12 +3,13 @@
  * the small random demo models the tests and the demo use (no model can be downloaded here).
  */
 import { resolve } from 'node:path';
-import { LatheError, type ModelEntry } from '../contract';
+import type { ModelEntry } from '../contract';
 import type { LatheServices } from '../app/lathe-services';
 import { withCliServices } from './cli-services';
 import { inspectGguf } from '../models/gguf/inspect-gguf';
 import { makeDemoModel } from '../models/make-demo-model';
 import { parseArgs, UsageError } from './args';
+import { printInspection } from './print-inspection';
 import type { CliContext } from './main';
 
 const USAGE = `Usage:
@@ -36,17 +37,11 @@ export async function runModel(argv: string[], context: CliContext): Promise<num
 async function inspect(argv: string[], context: CliContext): Promise<number> {
   const { words, flags } = parseArgs(argv, { json: 'boolean' });
   if (words.length !== 1) throw new UsageError('Usage: lathe model inspect FILE [--json]');
-  try {
-    const { facts } = await inspectGguf(resolve(words[0] as string));
-    context.out(flags.json ? JSON.stringify(facts, null, 2) : describeFacts(facts));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof LatheError)) throw error;
-    // Invalid input: exit 2 with the reader's typed error, as JSON when asked for JSON.
-    if (flags.json) context.out(JSON.stringify({ error: error.toPayload() }, null, 2));
-    process.stderr.write(`lathe: ${error.message}\n`);
-    return 2;
-  }
+  return printInspection(words[0] as string, flags.json === true, context, {
+    read: async (path) => (await inspectGguf(path)).facts,
+    asJson: (facts) => facts,
+    describe: describeFacts,
+  });
 }
 
 async function add(argv: string[], services: LatheServices, context: CliContext): Promise<number> {
