@@ -29,7 +29,9 @@ export function modelFactsFromHeader(header: GgufHeader, fileName: string): Mode
     tensorTypes,
     fileSizeBytes: header.fileSize,
     contextLength: metadataInteger(header, `${arch}.context_length`),
-    vocabSize: metadataArrayLength(header, 'tokenizer.ggml.tokens') ?? metadataInteger(header, `${arch}.vocab_size`),
+    // llama.cpp reads `<arch>.vocab_size` first and counts the token list only without it: some
+    // files pad the embedding (and logits) beyond the tokens they list.
+    vocabSize: metadataInteger(header, `${arch}.vocab_size`) ?? metadataArrayLength(header, 'tokenizer.ggml.tokens'),
     embeddingLength: metadataInteger(header, `${arch}.embedding_length`),
     blockCount: metadataInteger(header, `${arch}.block_count`),
     chatTemplate: metadataString(header, 'tokenizer.chat_template'),

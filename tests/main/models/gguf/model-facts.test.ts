@@ -101,6 +101,13 @@ describe('modelFactsFromHeader', () => {
     expect(facts.vocabSize).toBe(32000);
   });
 
+  it('prefers <arch>.vocab_size over the token list, as llama.cpp does (padded vocabularies)', async () => {
+    const listed = (await factsOf({})).vocabSize;
+    expect(listed).not.toBeNull();
+    const facts = await factsOf({ set: [['llama.vocab_size', v.u32((listed ?? 0) + 64)]] });
+    expect(facts.vocabSize).toBe((listed ?? 0) + 64);
+  });
+
   it('leaves out facts the file does not state, and does not invent an architecture', async () => {
     const facts = await factsOf({ omitKeys: ['general.architecture', 'tokenizer.chat_template'] });
     expect(facts).toMatchObject({ architecture: 'unknown', contextLength: null, embeddingLength: null, blockCount: null, chatTemplate: null, trainable: false });
