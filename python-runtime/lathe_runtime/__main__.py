@@ -3,7 +3,8 @@
 Run ``python -m lathe_runtime info`` (with ``python-runtime/`` on PYTHONPATH) to print what
 this interpreter and its torch can do, as one JSON line, and ``python -m lathe_runtime
 make-model --out FILE`` to write a random-weight demo model (see ``demo_model.py``), and
-``python -m lathe_runtime train --config run.json [--resume]`` to train a LoRA adapter (see
+``python -m lathe_runtime train --config run.json [--resume] [--stop-when-stdin-closes]`` to
+train a LoRA adapter, also under ``python -m torch.distributed.run`` (see
 ``train/recipe.py``; its events are described in ``train/events.py``). stdout is for the
 main process (machine-readable); stderr is the human log. Bad arguments exit with code 2; a
 command that fails (an unwritable file, say) exits with code 1.
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--config", required=True, help="the run's settings (run.json)")
     train.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in the output folder")
+    train.add_argument("--stop-when-stdin-closes", action="store_true",
+                       help="treat the end of stdin (the app that started the run is gone) as stop: checkpoint, then exit")
     return parser
 
 
@@ -106,8 +109,12 @@ def protocol_stream() -> TextIO:
 
 def run_train(args: argparse.Namespace) -> int:
     """Train; every outcome is an event on stdout (``done`` or ``error``), never a traceback."""
+    from .train.control import ignore_file_size_signal
     from .train.events import EventWriter, setup_human_log
 
+    # First, before torch loads: past a file-size limit a write must fail (EFBIG, reported as
+    # a full disk) rather than the signal kill the process.
+    ignore_file_size_signal()
     # OpenMP threads that spin while they wait make torch 10-20x slower as soon as another
     # process wants the same cores (the app's llama.cpp, a test suite): measured on 2 cores
     # at load 9, ~100 tokens/s spinning and ~2,200 sleeping. Read when torch loads, so set
@@ -122,7 +129,8 @@ def run_train(args: argparse.Namespace) -> int:
         except ImportError as error:  # imported here so that `info` runs without torch
             events.error("internal", f"Training needs torch, which cannot be imported here: {error}", detail=repr(error))
             return 1
-        return run_training(args.config, resume=args.resume, events=events, stdin=sys.stdin)
+        return run_training(args.config, resume=args.resume, events=events, stdin=sys.stdin,
+                            stop_when_stdin_closes=args.stop_when_stdin_closes)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -27,6 +27,7 @@ def test_only_the_paths_are_required_and_defaults_are_filled_in() -> None:
     assert config.lora.targets == LORA_TARGETS
     assert (config.optimizer.lr, config.optimizer.betas, config.schedule.kind) == (2e-4, (0.9, 0.999), "cosine")
     assert (config.steps, config.epochs, config.precision, config.device) == (None, None, "auto", "auto")
+    assert (config.sample_every, config.sample_max_tokens) == (0, 64)  # no samples unless asked for
     as_json = json.loads(json.dumps(config.to_dict()))
     assert as_json["lora"]["targets"] == list(LORA_TARGETS) and as_json["optimizer"]["betas"] == [0.9, 0.999]
     assert load_run_config(as_json) == config  # the start event's config reads back the same
@@ -62,6 +63,7 @@ def test_every_problem_is_listed_in_one_error() -> None:
         "micro_batch_size": 1.5, "gradient_accumulation": True, "max_grad_norm": -1,
         "seed": -3, "precision": "fp8", "gradient_checkpointing": "yes", "packing": 1,
         "eval_every": -1, "log_every": 0, "threads": 0, "device": "tpu", "learning_rate": 1,
+        "sample_every": -2, "sample_max_tokens": 0,
     }
     with pytest.raises(ConfigError) as caught:
         load_run_config(raw)
@@ -73,7 +75,7 @@ def test_every_problem_is_listed_in_one_error() -> None:
              "steps and epochs are both set", "micro_batch_size is 1.5", "gradient_accumulation is true",
              "max_grad_norm is -1", "seed is -3", "precision is \"fp8\"", "gradient_checkpointing is \"yes\"",
              "packing is 1", "eval_every is -1", "log_every is 0", "threads is 0", "device is \"tpu\"",
-             "learning_rate is not a setting"]
+             "learning_rate is not a setting", "sample_every is -2", "sample_max_tokens is 0"]
     for fragment in named:
         assert any(fragment in problem for problem in error.problems), f"{fragment!r} not in {error.problems}"
     assert len(error.problems) == len(named)

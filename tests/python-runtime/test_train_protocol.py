@@ -105,6 +105,26 @@ def test_stdin_pauses_resumes_checkpoints_and_stops(files: Dict[str, Path], tmp_
     assert "ignored unknown command 'not-a-command'" in trainer.stderr
 
 
+def test_closing_stdin_stops_the_run_only_with_stop_when_stdin_closes(files: Dict[str, Path], tmp_path: Path) -> None:
+    (tmp_path / "flag").mkdir()
+    trainer = TrainerProcess(config_for(files, tmp_path / "flag", steps=5000), "--stop-when-stdin-closes")
+    trainer.wait_for("step", step=2)
+    trainer.close_stdin()  # what the pipe does when the app that started the run dies
+    checkpoint = trainer.wait_for("checkpoint")
+    done = trainer.wait_for("done")
+    assert trainer.finish() == 0
+    assert done["status"] == "stopped" and done["step"] < 5000 and done["checkpoint"] == checkpoint["path"]
+    assert latest_checkpoint(str(tmp_path / "flag" / "out")) == checkpoint["path"] and "stdin closed" in trainer.stderr
+
+    (tmp_path / "plain").mkdir()
+    trainer = TrainerProcess(config_for(files, tmp_path / "plain", steps=40))
+    trainer.wait_for("step", step=2)
+    trainer.close_stdin()  # without the flag: ignored, the run goes on to its end
+    done = trainer.wait_for("done")
+    assert trainer.finish() == 0
+    assert (done["status"], done["step"]) == ("completed", 40)
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name == "nt", reason="POSIX signals")
 def test_sigterm_stops_like_the_stop_line(files: Dict[str, Path], tmp_path: Path) -> None:
     trainer = TrainerProcess(config_for(files, tmp_path, steps=5000))

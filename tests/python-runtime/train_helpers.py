@@ -115,10 +115,10 @@ def runtime_env() -> Dict[str, str]:
     return env
 
 
-def run_train(config: Path, *args: str, timeout: float = 600) -> Tuple[int, List[Dict[str, Any]], str]:
+def run_train(config: Path, *args: str, timeout: float = 600, launcher: Sequence[str] = ()) -> Tuple[int, List[Dict[str, Any]], str]:
     """Run the trainer to its end with stdin closed; return exit code, events and stderr.
-    Every stdout line must be one JSON object."""
-    done = subprocess.run([sys.executable, "-m", "lathe_runtime", "train", "--config", str(config), *args],
+    Every stdout line must be one JSON object. ``launcher``: as for ``TrainerProcess``."""
+    done = subprocess.run([sys.executable, *launcher, "-m", "lathe_runtime", "train", "--config", str(config), *args],
                           env=runtime_env(), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     return done.returncode, parse_events(done.stdout, done.stderr), done.stderr
 
@@ -139,10 +139,13 @@ def parse_events(stdout: str, stderr: str = "") -> List[Dict[str, Any]]:
 class TrainerProcess:
     """The trainer as a running subprocess: read its events as they come, write to its stdin."""
 
-    def __init__(self, config: Path, *args: str) -> None:
+    def __init__(self, config: Path, *args: str, launcher: Sequence[str] = (), preexec_fn: Any = None) -> None:
+        """``launcher``: interpreter arguments before ``-m lathe_runtime`` (``-m
+        torch.distributed.run …``); ``preexec_fn`` runs in the child before it starts."""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lathe_runtime", "train", "--config", str(config), *args],
-            env=runtime_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [sys.executable, *launcher, "-m", "lathe_runtime", "train", "--config", str(config), *args],
+            env=runtime_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=preexec_fn)
         self.events: List[Dict[str, Any]] = []
         self._lines: "queue.Queue[Optional[str]]" = queue.Queue()
         self._stderr: List[str] = []
@@ -169,6 +172,11 @@ class TrainerProcess:
         assert self.process.stdin is not None
         self.process.stdin.write(command + "\n")
         self.process.stdin.flush()
+
+    def close_stdin(self) -> None:
+        """Close the trainer's stdin, as a parent that dies does."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
 
     def next_event(self, timeout: float = 120) -> Optional[Dict[str, Any]]:
         """The next event (None at the end of stdout)."""

@@ -23,6 +23,7 @@ crash leaves either a whole checkpoint or none; ``latest_checkpoint`` ignores an
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -85,8 +86,13 @@ def save_checkpoint(run_dir: str, step: int, state: Dict[str, Any], config: Dict
     partial = os.path.join(parent, f"{_UNFINISHED_PREFIX}{os.path.basename(final)}-{secrets.token_hex(4)}")
     os.makedirs(partial)
     try:
+        # Serialized in memory first (adapter and optimizer state: small), then written by
+        # Python: a full disk then surfaces as an OSError with its errno, not as torch's
+        # RuntimeError from inside its zip writer.
+        buffer = io.BytesIO()
+        torch.save({"format": FORMAT, "version": VERSION, "step": step, **state}, buffer)
         with open(os.path.join(partial, STATE_FILE), "wb") as file:
-            torch.save({"format": FORMAT, "version": VERSION, "step": step, **state}, file)
+            file.write(buffer.getbuffer())
             file.flush()
             os.fsync(file.fileno())
         write_adapter(os.path.join(partial, ADAPTER_FILE))

@@ -22,6 +22,8 @@ required, everything else has the default shown)::
       "seed": 0, "precision": "auto",         # fp32 | bf16 | fp16 | auto
       "gradient_checkpointing": false, "packing": false,
       "eval_every": 0, "checkpoint_every": 0, "log_every": 1,   # 0: only at the end
+      "sample_every": 0,                      # greedy samples of 2 validation prompts; 0: never
+      "sample_max_tokens": 64,                # longest sample (it also ends at the model's eos/eot)
       "keep_checkpoints": null,               # null: keep every checkpoint
       "threads": null,                        # CPU threads; the app passes the physical cores
       "device": "auto"                        # cpu | cuda | cuda:N | mps | auto
@@ -102,6 +104,8 @@ class RunConfig:
     eval_every: int = 0
     checkpoint_every: int = 0
     log_every: int = 1
+    sample_every: int = 0
+    sample_max_tokens: int = 64
     keep_checkpoints: Optional[int] = None
     threads: Optional[int] = None
     device: str = "auto"
@@ -177,6 +181,8 @@ class _Checker:
             eval_every=self.integer(raw, "eval_every", defaults.eval_every, low=0),
             checkpoint_every=self.integer(raw, "checkpoint_every", defaults.checkpoint_every, low=0),
             log_every=self.integer(raw, "log_every", defaults.log_every, low=1),
+            sample_every=self.integer(raw, "sample_every", defaults.sample_every, low=0),
+            sample_max_tokens=self.integer(raw, "sample_max_tokens", defaults.sample_max_tokens, low=1, high=4096),
             keep_checkpoints=self.integer(raw, "keep_checkpoints", None, low=1, optional=True),
             threads=self.integer(raw, "threads", None, low=1, high=4096, optional=True),
             device=self.device(raw),

@@ -2,25 +2,31 @@
 
 Usage::
 
-    control = RunControl()
+    control = RunControl(stop_at_end_of_input=False)
     control.read_lines(sys.stdin)          # a daemon thread: pause, resume, stop, checkpoint
     control.handle_signals()               # SIGTERM (and Ctrl-C) ask to stop
     ...between two steps...
     if control.take_checkpoint_request(): save()
-    if control.pause_requested: control.wait_while_paused(on_checkpoint=save)
     if control.stop_requested: break       # the recipe checkpoints, then reports done
+    while control.pause_requested: control.wait_for_news(timeout=1.0)   # and checkpoint on request
 
 Control goes through stdin because Windows has no signals to send a running process (DESIGN
 §4); SIGTERM is honoured too where it exists. Requests are only acted on between optimizer
-steps, so a checkpoint never holds half a step. End of stdin means nothing: the app may
-close the pipe and still expect the run to finish.
+steps, so a checkpoint never holds half a step. End of stdin means nothing by default: the
+app may close the pipe and still expect the run to finish. With ``stop_at_end_of_input``
+(``train --stop-when-stdin-closes``) it acts as ``stop``: the app that owns the pipe died, and
+a trainer it can no longer control must checkpoint and exit rather than write on, orphaned.
+
+Under several processes only rank 0 reads stdin; the recipe agrees each step's decision with
+the other ranks (``distributed.Team.agree``), which is why ``wait_for_news`` only waits a
+little: the ranks meet again every second while paused.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
-from typing import Callable, Optional, TextIO
+from typing import Optional, TextIO
 
 from .events import log
 
@@ -30,7 +36,8 @@ COMMANDS = ("pause", "resume", "stop", "checkpoint")
 class RunControl:
     """The requests that have arrived and not been acted on yet. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, stop_at_end_of_input: bool = False) -> None:
+        self.stop_at_end_of_input = stop_at_end_of_input
         # Reentrant: a signal handler runs on the main thread, possibly while it holds the lock.
         self._changed = threading.Condition(threading.RLock())
         self._paused = False
@@ -73,6 +80,14 @@ class RunControl:
                     log.warning("control: ignored unknown command %r; the commands are %s", line.strip()[:80], ", ".join(COMMANDS))
         except (OSError, ValueError) as error:  # a closed or broken pipe ends control, not the run
             log.warning("control: stopped reading stdin: %s", error)
+        if self.stop_at_end_of_input:
+            log.info("control: stdin closed; stopping")
+            self._ask_to_stop("stdin closed")
+
+    def _ask_to_stop(self, reason: str) -> None:
+        with self._changed:
+            self._stop_reason = self._stop_reason or reason
+            self._changed.notify_all()
 
     def handle_signals(self) -> None:
         """Make SIGTERM (where it exists) and SIGINT ask for a stop, like the ``stop`` line.
@@ -83,9 +98,7 @@ class RunControl:
                 signal.signal(number, self._on_signal)
 
     def _on_signal(self, number: int, _frame: object) -> None:
-        with self._changed:
-            self._stop_reason = self._stop_reason or signal.Signals(number).name
-            self._changed.notify_all()
+        self._ask_to_stop(signal.Signals(number).name)
 
     @property
     def stop_requested(self) -> bool:
@@ -111,14 +124,17 @@ class RunControl:
             wanted, self._checkpoint = self._checkpoint, False
             return wanted
 
-    def wait_while_paused(self, on_checkpoint: Callable[[], None]) -> None:
-        """Block until ``resume`` or a stop; a ``checkpoint`` meanwhile calls ``on_checkpoint``."""
-        while True:
-            with self._changed:
-                # A timeout keeps the main thread waking up, so signals are handled promptly.
-                while self._paused and self._stop_reason is None and not self._checkpoint:
-                    self._changed.wait(timeout=0.5)
-                if not self._paused or self._stop_reason is not None:
-                    return
-            if self.take_checkpoint_request():
-                on_checkpoint()
+    def wait_for_news(self, timeout: float) -> None:
+        """Block up to ``timeout`` seconds while paused and nothing else was asked for."""
+        with self._changed:
+            if self._paused and self._stop_reason is None and not self._checkpoint:
+                self._changed.wait(timeout=timeout)
+
+
+def ignore_file_size_signal() -> None:
+    """Ignore SIGXFSZ where the platform has it: past a file-size limit (``ulimit -f``,
+    ``prlimit --fsize``) the write then fails with EFBIG, which the run reports as a full disk
+    and survives, instead of the signal killing the process mid-checkpoint."""
+    number = getattr(signal, "SIGXFSZ", None)
+    if number is not None:
+        signal.signal(number, signal.SIG_IGN)

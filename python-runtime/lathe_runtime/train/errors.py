@@ -14,10 +14,14 @@ fixes a run.json or a prepared dataset in one go instead of one error per attemp
 
 from __future__ import annotations
 
+import errno
 from typing import Iterable, List, Optional
 
 # The kinds the main process branches on (the `error` event's `kind`).
 ERROR_KINDS = ("config", "unsupported_model", "out_of_memory", "data", "internal")
+# A write that failed for want of room: the disk (ENOSPC), the user's quota (EDQUOT, absent
+# on Windows) or a file-size limit (EFBIG: what `prlimit --fsize` gives once SIGXFSZ is ignored).
+DISK_FULL_ERRNOS = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
 
 
 class TrainingError(Exception):
@@ -80,3 +84,21 @@ class TrainingDiverged(ConfigError):
         message = (f"Training diverged: the {what} became {value} at step {step}. Lower the learning rate "
                    f"(it was {lr:g} at that step) or use a warmup, then start again.{kept}")
         return cls(message, [message], cause="diverged")
+
+
+class DiskFullError(TrainingError):
+    """A checkpoint or adapter could not be written for want of space. The partial files are
+    gone and the checkpoints before it are intact, so the run resumes once there is room."""
+
+    @classmethod
+    def writing(cls, folder: str, error: OSError) -> "DiskFullError":
+        """The error for ``error`` (a disk-full OSError) while writing into ``folder``."""
+        reason = error.strerror or str(error)
+        message = (f"Training stopped: there is no room left to write in {folder} ({reason}). Free some disk space, "
+                   "then resume the run from its last checkpoint.")
+        return cls(message, [message], cause="disk_full")
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether ``error`` is an OSError saying the disk, the quota or the file-size limit is full."""
+    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS

@@ -14,7 +14,7 @@ Non-finite numbers become ``null`` (JSON has no NaN). Events, in the order a run
   ``device``, ``dtype`` (of the base weights), ``precision``, ``threads``, ``total_steps``,
   ``examples`` {``train``, ``validation``}, ``rows`` (batch rows: fewer than examples when
   packed), ``max_length``, ``resumed_from`` (step or null), ``gradient_checkpointing``,
-  ``torch`` (its version)
+  ``torch`` (its version), ``processes`` (1, or how many train together under DDP)
 * ``step``: ``step``, ``total_steps``, ``epoch`` (passes so far), ``loss`` (mean per target
   token over the steps since the last ``step`` event), ``lr``, ``grad_norm``, ``tokens``
   (not counting padding), ``tokens_per_s``, ``memory_bytes`` (CUDA max allocated, else
@@ -23,6 +23,11 @@ Non-finite numbers become ``null`` (JSON has no NaN). Events, in the order a run
   ``target_tokens``
 * ``checkpoint``: ``step``, ``path`` (the checkpoint folder), ``adapter`` (its adapter.gguf)
 * ``paused`` / ``resumed``: ``step``
+* ``sample``: ``step``, ``prompt`` (the untrained start of a validation example, or of a
+  training example when there is no validation split), ``output`` (the greedy continuation
+  with the adapter as it is, ending before the model's eos/eot token or after
+  ``sample_max_tokens``), ``reference`` (the example's trained part, or null); up to two per
+  sampling, every ``sample_every`` steps and at the end of a completed run
 * ``done``: ``status`` (``completed`` | ``stopped``), ``step``, ``total_steps``, ``adapter``
   {``gguf``, ``peft``}, ``checkpoint``, ``train_loss``, ``val_loss``, ``elapsed_s``
 * ``error``: ``kind`` (config | unsupported_model | out_of_memory | data | internal),
@@ -30,6 +35,7 @@ Non-finite numbers become ``null`` (JSON has no NaN). Events, in the order a run
   (refines the kind, or null), ``step`` (or null)
 
 ``done`` and ``error`` are last; the exit code is 0 after ``done`` and 1 after ``error``.
+With several processes (``distributed.py``) only rank 0 prints events.
 """
 
 from __future__ import annotations
@@ -51,10 +57,20 @@ def setup_human_log(stream: Optional[TextIO] = None) -> None:
     if log.handlers:
         return
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT, "%H:%M:%S"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
+
+
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
+
+
+def name_rank_in_log(rank: int) -> None:
+    """Start every human log line with ``[rank N]``: with several processes their logs meet
+    on one stderr."""
+    for handler in log.handlers:
+        handler.setFormatter(logging.Formatter(f"%(asctime)s [rank {rank}] %(levelname)s %(message)s", "%H:%M:%S"))
 
 
 class EventWriter:
@@ -63,10 +79,14 @@ class EventWriter:
     def __init__(self, stream: TextIO, clock: Callable[[], float] = time.time) -> None:
         self.stream = stream
         self.clock = clock
+        self.muted = False  # the ranks other than 0 of a multi-process run print no events
+        self.error_sent = False
         self._lock = threading.Lock()
 
     def emit(self, event: str, **fields: Any) -> None:
-        """Write one event line and flush it."""
+        """Write one event line and flush it (nothing when muted)."""
+        if self.muted:
+            return
         record = {"event": event, "time": round(self.clock(), 3), **fields}
         line = json.dumps(_finite(record), allow_nan=False, ensure_ascii=False)
         with self._lock:
@@ -80,7 +100,10 @@ class EventWriter:
 
     def error(self, kind: str, message: str, detail: str = "", problems: Optional[list] = None,
               cause: Optional[str] = None, step: Optional[int] = None) -> None:
-        """The terminal ``error`` event."""
+        """The terminal ``error`` event (only the first: a run ends with one)."""
+        if self.error_sent:
+            return
+        self.error_sent = True
         self.emit("error", kind=kind, message=message, detail=detail, problems=problems or [message],
                   cause=cause, step=step)
 

@@ -28,8 +28,10 @@ from .checkpoint import latest_checkpoint, load_checkpoint, restore_rng
 from .config import RunConfig
 from .data import PreparedDataset, tokenizer_fingerprint
 from .device import Precision, is_out_of_memory
-from .errors import ConfigError, ModelUnusableError, OutOfMemoryError, TrainingError
+from .distributed import Team
+from .errors import ConfigError, DiskFullError, ModelUnusableError, OutOfMemoryError, TrainingError, is_disk_full
 from .events import log
+from .samples import Vocabulary
 from .schedule import LearningRateSchedule
 
 
@@ -42,6 +44,7 @@ class BaseModel:
     fingerprint: str
     pad_id: int
     name: Optional[str]
+    vocabulary: Vocabulary
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,14 @@ class Session:
     sampler: EpochSampler
     plan: StepPlan
     model: Any  # the Decoder with LoRA applied
+    trainer: Any  # what a step calls: the TokenLoss around the model, wrapped in DDP with several processes
     spec: LoRASpec
     adapters: Dict[str, LoRALinear]
     parameters: List[torch.nn.Parameter]
     optimizer: torch.optim.Optimizer
     scaler: Any
     schedule: LearningRateSchedule
+    team: Team
     step: int = 0
     last_train_loss: Optional[float] = None
     last_val_loss: Optional[float] = None
@@ -92,6 +97,7 @@ class Session:
     def release(self) -> None:
         """Drop the references that hold the model's and optimizer's memory."""
         self.model = None
+        self.trainer = None
         self.adapters = {}
         self.parameters = []
         self.optimizer = None  # type: ignore[assignment]
@@ -118,7 +124,8 @@ def read_base_model(path: str) -> BaseModel:
     pad = metadata.get("tokenizer.ggml.padding_token_id", metadata.get("tokenizer.ggml.eos_token_id", 0))
     pad_id = pad if isinstance(pad, int) and 0 <= pad < config.vocab_size else 0
     name = metadata.get("general.name")
-    return BaseModel(os.path.abspath(path), config, tokenizer_fingerprint(metadata), pad_id, name if isinstance(name, str) else None)
+    return BaseModel(os.path.abspath(path), config, tokenizer_fingerprint(metadata), pad_id, name if isinstance(name, str) else None,
+                     Vocabulary.from_metadata(metadata))
 
 
 def model_error(error: ModelError) -> TrainingError:
@@ -144,7 +151,13 @@ def restore_from_checkpoint(session: Session) -> Optional[int]:
                           "or start the run again.") from None
     saved = state["config"]
     problems = [f"{key} was {saved.get(key)!r} and is now {value!r}" for key, value in config.to_dict().items()
-                if key in ("base_model", "lora", "micro_batch_size", "seed", "packing", "max_length") and saved.get(key) != value]
+                if key in ("base_model", "lora", "seed", "packing", "max_length") and saved.get(key) != value]
+    # What the sampler draws per micro-batch is micro_batch_size x processes: that must match;
+    # how it is split between processes need not.
+    saved_processes = int(state.get("world_size", 1))
+    if saved.get("micro_batch_size") * saved_processes != config.micro_batch_size * session.team.size:
+        problems.append(f"micro_batch_size x processes was {saved.get('micro_batch_size')} x {saved_processes} and is now "
+                        f"{config.micro_batch_size} x {session.team.size}")
     if state["data"] != session.data.identity():
         problems.append("the prepared dataset is not the one the checkpoint was trained on")
     if problems:
@@ -164,7 +177,12 @@ def restore_from_checkpoint(session: Session) -> Optional[int]:
     session.elapsed_before = float(state.get("elapsed_s", 0.0))
     session.last_train_loss, session.last_val_loss = state.get("train_loss"), state.get("val_loss")
     session.last_checkpoint = path
-    restore_rng(state["rng"])  # last: nothing may draw random numbers after it
+    # Each rank draws its own dropout masks: it goes on from its own random state.
+    ranks = state.get("rng_ranks") or [state["rng"]]
+    if len(ranks) != session.team.size:
+        log.warning("the checkpoint was written by %d processes and this run has %d: the random state of rank 0 is "
+                    "restored on every rank", len(ranks), session.team.size)
+    restore_rng(ranks[session.team.rank] if len(ranks) == session.team.size else ranks[0])  # last: nothing may draw after it
     log.info("resumed from %s (step %d)", path, session.step)
     return session.step
 
@@ -180,6 +198,11 @@ def as_training_error(error: BaseException, session: Optional[Session]) -> Train
         return ConfigError(str(error), error.problems)
     if is_out_of_memory(error):
         return out_of_memory(session)
+    if is_disk_full(error):
+        folder = session.config.output_dir if session is not None else os.path.dirname(str(getattr(error, "filename", "") or ""))
+        full = DiskFullError.writing(folder or "the run's folder", error)  # type: ignore[arg-type]
+        full.detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))  # type: ignore[attr-defined]
+        return full
     detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
     if isinstance(error, OSError) and error.filename:
         internal = TrainingError(f"Training stopped: {error.filename} cannot be written or read ({error.strerror or error}). "
