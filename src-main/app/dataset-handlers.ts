@@ -3,14 +3,24 @@ import type { Contract, HandlersOf } from '../contract';
 import type { DatasetLibrary } from '../datasets/dataset-library';
 import type { UploadSessions } from '../models/upload-sessions';
 import { requireDesktop, type DesktopShell } from './desktop-shell';
+import { addSampleDataset } from './sample-dataset';
 
 type DatasetContract = { [K in keyof Contract as K extends `datasets.${string}` ? K : never]: Contract[K] };
 
 /** What the file dialog offers; the readers judge files by content, so this is only a filter for the person. */
 export const DATASET_EXTENSIONS = ['jsonl', 'json', 'csv', 'tsv', 'parquet', 'txt'];
 
-export function datasetHandlers(deps: { datasets: DatasetLibrary; uploads: UploadSessions; desktop: DesktopShell | null }): HandlersOf<DatasetContract> {
-  const { datasets, uploads, desktop } = deps;
+export interface DatasetHandlerDeps {
+  datasets: DatasetLibrary;
+  uploads: UploadSessions;
+  desktop: DesktopShell | null;
+  /** The data folder (the sample set is copied into it) and where the bundled samples are. */
+  dataDir: string;
+  samplesDir: string;
+}
+
+export function datasetHandlers(deps: DatasetHandlerDeps): HandlersOf<DatasetContract> {
+  const { datasets, uploads, desktop, dataDir, samplesDir } = deps;
   return {
     'datasets.list': () => datasets.list(),
     'datasets.get': ({ id }) => datasets.get(id),
@@ -33,5 +43,6 @@ export function datasetHandlers(deps: { datasets: DatasetLibrary; uploads: Uploa
     'datasets.cancelPrepare': ({ id, modelId }) => datasets.cancelPrepare(id, modelId),
     'datasets.prepared': ({ id }) => datasets.prepared(id),
     'datasets.events': (_input, emit) => datasets.subscribe(emit),
+    'datasets.addSample': () => addSampleDataset({ datasets, dataDir, samplesDir }),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * What only a desktop window can do: native file dialogs and showing a file in the system's
- * file manager. The Electron entry provides it; under `lathe serve` there is none, and the
+ * What only a desktop window can do: native file dialogs, showing a file in the system's
+ * file manager, and desktop notifications. The Electron entry provides it; under `lathe serve` there is none, and the
  * calls that need it answer `unavailable` with what to do instead.
  */
 import { LatheError } from '../contract';
@@ -9,6 +9,8 @@ export interface DesktopShell {
   pickFiles(options: { title: string; extensions: string[] }): Promise<string[]>;
   pickFolder(options: { title: string }): Promise<string | null>;
   revealFile(path: string): void;
+  /** A desktop notification (a run ended); the web UI shows a toast instead. */
+  notify(title: string, body: string): void;
 }
 
 export function requireDesktop(shell: DesktopShell | null, what: string): DesktopShell {

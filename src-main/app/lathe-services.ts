@@ -19,6 +19,7 @@ import { inspectGguf } from '../models/gguf/inspect-gguf';
 import { ModelLibrary } from '../models/model-library';
 import { UploadSessions } from '../models/upload-sessions';
 import { PythonDiscovery } from '../python/python-discovery';
+import { RunService } from '../training/runs/run-service';
 import { runProcess } from '../process/run-process';
 import type { AppInfo } from '../contract';
 import type { Handlers } from '../transport/contract-server';
@@ -26,11 +27,12 @@ import { ensureWritableDataDir } from './data-dir';
 import type { DesktopShell } from './desktop-shell';
 import { datasetHandlers } from './dataset-handlers';
 import { modelHandlers } from './model-handlers';
+import { runHandlers } from './run-handlers';
 import type { AppPaths } from './paths';
 
 export interface LatheServicesOptions {
   dataDir: string;
-  paths: Pick<AppPaths, 'runtimeDir' | 'inferenceWorker'>;
+  paths: Pick<AppPaths, 'runtimeDir' | 'inferenceWorker' | 'samplesDir'>;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
   version: string;
@@ -48,6 +50,7 @@ export interface LatheServices {
   datasets: DatasetLibrary;
   uploads: UploadSessions;
   inference: InferenceService;
+  runs: RunService;
   handlers: Handlers;
   close(): Promise<void>;
 }
@@ -88,6 +91,19 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     checkModel: assertLoadable,
     onWorkerExit: (description) => options.logError?.('inference', new Error(`worker ${description}`)),
   });
+  const runs = new RunService({
+    db: catalog.db,
+    dataDir: options.dataDir,
+    runtimeDir: options.paths.runtimeDir,
+    models,
+    datasets,
+    hardware,
+    python,
+    env: options.env,
+    notify: options.desktop ? (title, body) => options.desktop?.notify(title, body) : undefined,
+    logError: options.logError,
+  });
+  await runs.start();
   const appInfo: AppInfo = { version: options.version, dataDir: options.dataDir, transport: options.transport };
 
   const handlers: Handlers = {
@@ -100,7 +116,8 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     },
     'system.watchUsage': ({ intervalMs }, emit) => hardware.watchUsage(intervalMs, emit),
     ...modelHandlers({ models, uploads, desktop: options.desktop ?? null }),
-    ...datasetHandlers({ datasets, uploads, desktop: options.desktop ?? null }),
+    ...datasetHandlers({ datasets, uploads, desktop: options.desktop ?? null, dataDir: options.dataDir, samplesDir: options.paths.samplesDir }),
+    ...runHandlers({ runs, desktop: options.desktop ?? null }),
   };
 
   return {
@@ -111,8 +128,11 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     datasets,
     uploads,
     inference,
+    runs,
     handlers,
     close: async () => {
+      // Trainers stop first (they checkpoint), while the catalog can still record it.
+      await runs.close();
       inference.close();
       await datasets.close();
       await models.close();

@@ -1,7 +1,7 @@
 /**
  * Where the app's own files are, seen from the built main bundle (out/main/*.js). In a
- * packaged app the python runtime sits in the resources folder instead; the Electron entry
- * passes that path in.
+ * packaged app the python runtime and the bundled samples sit in the resources folder
+ * instead; the Electron entry passes those paths in.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +10,8 @@ export interface AppPaths {
   preloadFile: string;
   runtimeDir: string;
   inferenceWorker: string;
+  /** The sample datasets shipped with Lathe (build/samples/ in the source tree). */
+  samplesDir: string;
 }
 
 export function appPathsFromBundle(bundleUrl: string): AppPaths {
@@ -19,5 +21,6 @@ export function appPathsFromBundle(bundleUrl: string): AppPaths {
     preloadFile: at('../preload/index.cjs'),
     runtimeDir: at('../../python-runtime'),
     inferenceWorker: at('./inference-worker.js'),
+    samplesDir: at('../../build/samples'),
   };
 }

@@ -138,6 +138,64 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX prepared_by_dataset_hash ON prepared_datasets(dataset_hash);
     `,
   },
+  {
+    version: 5,
+    name: 'training runs',
+    // Step 1's `runs` row grows what a run entry shows (settings and request as JSON, the
+    // resolved device it queues on, progress, the error with its log tail, the memory
+    // estimate beside the measured peak). Metrics get typed tables keyed by (run, step), so
+    // a run of 100,000+ steps reads back in step order from the primary key alone; a step
+    // reported again after a resume replaces the earlier point. Step 1's generic `metrics`
+    // table is left as it was. Nothing trained before this step, so `done` only renames.
+    sql: `
+      ALTER TABLE runs ADD COLUMN model_name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN dataset_name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN preset TEXT NOT NULL DEFAULT 'quick';
+      ALTER TABLE runs ADD COLUMN request_json TEXT;
+      ALTER TABLE runs ADD COLUMN device TEXT;                 -- the device it queues on: cpu, cuda:0, mps
+      ALTER TABLE runs ADD COLUMN base_model_path TEXT;
+      ALTER TABLE runs ADD COLUMN prepared_dir TEXT;
+      ALTER TABLE runs ADD COLUMN step INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN total_steps INTEGER;
+      ALTER TABLE runs ADD COLUMN train_loss REAL;
+      ALTER TABLE runs ADD COLUMN val_loss REAL;
+      ALTER TABLE runs ADD COLUMN active_seconds REAL NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN error_json TEXT;             -- { kind, message, logTail }
+      ALTER TABLE runs ADD COLUMN adapter_path TEXT;
+      ALTER TABLE runs ADD COLUMN checkpoint_step INTEGER;
+      ALTER TABLE runs ADD COLUMN checkpoint_path TEXT;
+      ALTER TABLE runs ADD COLUMN memory_estimate_bytes INTEGER;
+      ALTER TABLE runs ADD COLUMN memory_peak_bytes INTEGER;
+      UPDATE runs SET status = 'completed' WHERE status = 'done';
+      CREATE INDEX runs_by_created ON runs(created_at);
+      CREATE TABLE run_train_points (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        time REAL NOT NULL,                                    -- Unix seconds, as the runtime reports
+        loss REAL,
+        lr REAL NOT NULL,
+        grad_norm REAL,
+        tokens_per_second REAL NOT NULL,
+        memory_bytes INTEGER,
+        PRIMARY KEY (run_id, step)
+      ) WITHOUT ROWID;
+      CREATE TABLE run_eval_points (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        val_loss REAL,
+        PRIMARY KEY (run_id, step)
+      ) WITHOUT ROWID;
+      CREATE TABLE run_samples (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        seq INTEGER NOT NULL,                                  -- order among the samples of one step
+        prompt TEXT NOT NULL,
+        output TEXT NOT NULL,
+        reference TEXT,
+        PRIMARY KEY (run_id, step, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

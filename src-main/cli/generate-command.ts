@@ -1,6 +1,7 @@
 /**
  * `lathe generate`: one completion through the inference worker, printed as it streams, then
  * the rate. With --json, one JSON object at the end instead (text, tokens, tokens/s).
+ * `--adapter FILE [--scale S]` applies a LoRA adapter (checked against the model first).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { LatheError } from '../contract';
 import { parseArgs, UsageError } from './args';
 import type { CliContext } from './main';
 
-const USAGE = 'Usage: lathe generate --model FILE|ID --prompt TEXT [--max-tokens N] [--temperature T] [--seed N] [--json]';
+const USAGE = 'Usage: lathe generate --model FILE|ID --prompt TEXT [--adapter FILE [--scale 0-2]] [--max-tokens N] [--temperature T] [--seed N] [--json]';
 
 function numberFlag(value: string | boolean | undefined, name: string, fallback: number, check: (n: number) => boolean): number {
   if (value === undefined) return fallback;
@@ -19,11 +20,15 @@ function numberFlag(value: string | boolean | undefined, name: string, fallback:
 }
 
 export async function runGenerate(argv: string[], context: CliContext): Promise<number> {
-  const { words, flags } = parseArgs(argv, { model: 'string', prompt: 'string', 'max-tokens': 'string', temperature: 'string', seed: 'string', json: 'boolean' });
+  const { words, flags } = parseArgs(argv, { model: 'string', prompt: 'string', adapter: 'string', scale: 'string', 'max-tokens': 'string', temperature: 'string', seed: 'string', json: 'boolean' });
   if (words.length > 0 || typeof flags.model !== 'string' || typeof flags.prompt !== 'string') throw new UsageError(USAGE);
   const maxTokens = numberFlag(flags['max-tokens'], 'max-tokens', 128, (n) => Number.isInteger(n) && n > 0 && n <= 32_768);
   const temperature = numberFlag(flags.temperature, 'temperature', 0, (n) => n >= 0 && n <= 5);
   const seed = flags.seed === undefined ? undefined : numberFlag(flags.seed, 'seed', 0, (n) => Number.isInteger(n) && n >= 0);
+  if (flags.scale !== undefined && flags.adapter === undefined) throw new UsageError(`--scale needs --adapter\n${USAGE}`);
+  const scale = numberFlag(flags.scale, 'scale', 1, (n) => n >= 0 && n <= 2);
+  const adapter = typeof flags.adapter === 'string' ? { path: resolve(flags.adapter), scale } : undefined;
+  if (adapter && !existsSync(adapter.path)) throw new LatheError('invalid_input', `No adapter file ${adapter.path}`);
 
   const services = await startCliServices(context);
   try {
@@ -31,7 +36,7 @@ export async function runGenerate(argv: string[], context: CliContext): Promise<
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
     const result = await services.inference.generate(
-      { modelPath, prompt: flags.prompt, maxTokens, temperature, ...(seed === undefined ? {} : { seed }) },
+      { modelPath, prompt: flags.prompt, maxTokens, temperature, ...(seed === undefined ? {} : { seed }), ...(adapter ? { adapter } : {}) },
       flags.json ? () => {} : (text) => process.stdout.write(text),
       stop.signal,
     );

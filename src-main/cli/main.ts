@@ -13,6 +13,8 @@ import { runSystemInfo } from './system-command';
 import { runModel } from './model-command';
 import { runDataset } from './dataset-command';
 import { runGenerate } from './generate-command';
+import { runTrain } from './train-command';
+import { runDemo } from './demo-command';
 import pkg from '../../package.json';
 
 const USAGE = `lathe ${pkg.version} — fine-tune language models locally
@@ -28,7 +30,11 @@ Usage:
   lathe dataset add FILE…               add dataset files to the library (read in place)
   lathe dataset list [--json]           the datasets in the library
   lathe dataset prepare --dataset FILE|ID --model FILE|ID --max-len N [--val 0.1] [--out DIR] [--json]
-  lathe generate --model FILE|ID --prompt TEXT [--max-tokens N] [--temperature T] [--seed N] [--json]
+  lathe train --model FILE|ID --dataset FILE|ID [--preset quick|balanced|thorough] [--steps N]
+              [--set key=value …] [--out DIR] [--json]
+                                        fine-tune a LoRA adapter; prints the adapter's path (lathe train --help)
+  lathe demo [--steps N]                make a demo model, train it on the bundled sample set, compare answers
+  lathe generate --model FILE|ID --prompt TEXT [--adapter FILE [--scale S]] [--max-tokens N] [--temperature T] [--seed N] [--json]
   lathe --help                          this text
 
 Environment:
@@ -68,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
       return runDataset(rest, context);
     case 'generate':
       return runGenerate(rest, context);
+    case 'train':
+      return runTrain(rest, context);
+    case 'demo':
+      return runDemo(rest, context);
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }

@@ -9,6 +9,7 @@ import { call, stream, type ApiOf } from './define';
 import type { AppInfo, HardwareReport, PythonReport, SystemReport, UsageSample } from './system-types';
 import type { AddModelsResult, ModelEntry, ModelEvent, SuggestedModelFolder, UploadSession } from './model-types';
 import type { DatasetEntry, DatasetEvent, DatasetPreviewRow, PreparedSummary, RenderedExample, RowProblem } from './dataset-types';
+import type { RunDetail, RunEntry, RunEvent, RunPlan, RunSpeed } from './run-types';
 
 const nothing = z.object({}).strict();
 const id = z.string().min(1).max(200);
@@ -25,6 +26,50 @@ const prepareOptions = z
     seed: z.number().int().nonnegative(),
     dropDuplicates: z.boolean(),
     template: z.enum(['model', 'chatml']),
+  })
+  .strict();
+
+const loraTarget = z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
+/** Types and ranges only; combinations are judged by the training service (`runs.plan` lists them). */
+const settingsOverrides = z
+  .object({
+    lora: z
+      .object({
+        rank: z.number().int().min(1).max(1024),
+        alpha: z.number().positive().max(1e6),
+        dropout: z.number().min(0).max(0.9),
+        rslora: z.boolean(),
+        targets: z.array(loraTarget).min(1).max(7),
+      })
+      .partial()
+      .strict(),
+    optimizer: z.object({ lr: z.number().positive().max(1), weightDecay: z.number().min(0).max(10) }).partial().strict(),
+    schedule: z.object({ kind: z.enum(['cosine', 'linear', 'constant']), warmupSteps: z.number().int().min(0).max(1e7) }).partial().strict(),
+    steps: z.number().int().min(1).max(1e8).nullable(),
+    epochs: z.number().positive().max(1e4).nullable(),
+    microBatchSize: z.number().int().min(1).max(4096),
+    gradientAccumulation: z.number().int().min(1).max(4096),
+    maxGradNorm: z.number().positive().max(1e6).nullable(),
+    maxLength: z.number().int().min(16).max(1 << 20),
+    seed: z.number().int().nonnegative().max(2 ** 31),
+    precision: z.enum(['auto', 'fp32', 'bf16', 'fp16']),
+    gradientCheckpointing: z.boolean(),
+    packing: z.boolean(),
+    evalEvery: z.number().int().min(0).max(1e8),
+    checkpointEvery: z.number().int().min(0).max(1e8),
+    sampleEvery: z.number().int().min(0).max(1e8),
+    device: z.string().regex(/^(auto|cpu|mps|cuda(:\d{1,2})?)$/),
+  })
+  .partial()
+  .strict();
+const runRequest = z
+  .object({
+    modelId: id,
+    datasetId: id,
+    preset: z.enum(['quick', 'balanced', 'thorough']),
+    settings: settingsOverrides.optional(),
+    prepare: prepareOptions.omit({ maxLength: true }).partial().optional(),
+    name: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -92,6 +137,27 @@ export const contract = {
   'datasets.cancelPrepare': call(z.object({ id, modelId: id }).strict()).returns<{ cancelled: boolean }>(),
   'datasets.prepared': call(byId).returns<PreparedSummary[]>(),
   'datasets.events': stream(nothing).emits<DatasetEvent>(),
+  /** Imports the question/answer set bundled with Lathe (the one `npm run demo` trains on). */
+  'datasets.addSample': call(nothing).returns<DatasetEntry>(),
+
+  /** The wizard's preview: resolved settings, problems, memory-fit estimate. Starts nothing. */
+  'runs.plan': call(runRequest).returns<RunPlan>(),
+  /** Runs a few real steps of the planned run to time it (tens of seconds); nothing is kept. */
+  'runs.measureSpeed': call(runRequest).returns<RunSpeed>(),
+  /** Queues the run (preparing the dataset first when needed); refused while `runs.plan` lists problems. */
+  'runs.start': call(runRequest).returns<RunEntry>(),
+  'runs.list': call(nothing).returns<RunEntry[]>(),
+  /** The run with its metrics, samples and log tail (the Runs page and compare view). */
+  'runs.get': call(byId).returns<RunDetail>(),
+  'runs.pause': call(byId).returns<RunEntry>(),
+  /** Continues a paused run, or queues a stopped / interrupted / failed one from its last checkpoint. */
+  'runs.resume': call(byId).returns<RunEntry>(),
+  /** Stops after writing a checkpoint (a queued run is simply taken off the queue). */
+  'runs.stop': call(byId).returns<RunEntry>(),
+  /** Removes the run and its folder; refused while it is active. */
+  'runs.remove': call(byId).returns<{ removed: boolean }>(),
+  'runs.reveal': call(byId).returns<{ path: string }>(),
+  'runs.events': stream(nothing).emits<RunEvent>(),
 } as const;
 
 export type Contract = typeof contract;

@@ -4,5 +4,7 @@ export * from './contract';
 export * from './system-types';
 export * from './model-types';
 export * from './dataset-types';
+export * from './run-types';
+export * from './run-settings-help';
 export * from './wire';
 export * from './client';

@@ -1,5 +1,5 @@
-/** The desktop shell backed by Electron's dialogs and file manager integration. */
-import { BrowserWindow, dialog, shell } from 'electron';
+/** The desktop shell backed by Electron's dialogs, file manager integration and notifications. */
+import { BrowserWindow, dialog, Notification, shell } from 'electron';
 import type { DesktopShell } from '../app/desktop-shell';
 
 export const electronShell: DesktopShell = {
@@ -17,5 +17,9 @@ export const electronShell: DesktopShell = {
   },
   revealFile(path) {
     shell.showItemInFolder(path);
+  },
+  notify(title, body) {
+    // Some Linux desktops have no notification server; the Runs page shows the end anyway.
+    if (Notification.isSupported()) new Notification({ title, body }).show();
   },
 };

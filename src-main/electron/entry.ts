@@ -17,6 +17,7 @@ import { lockDownContents, lockDownSessions } from './security';
 const paths = appPathsFromBundle(import.meta.url);
 // Packaged builds keep python-runtime/ beside the app's resources (build/ copies it there).
 const runtimeDir = app.isPackaged ? join(process.resourcesPath, 'python-runtime') : paths.runtimeDir;
+const samplesDir = app.isPackaged ? join(process.resourcesPath, 'samples') : paths.samplesDir;
 // The worker is forked from the app bundle; inside an asar archive Electron's Node reads it as a file.
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(paths.rendererDir, 'index.html')).href;
 const logError = (where: string, error: unknown): void => console.error(`[${where}]`, error);
@@ -51,7 +52,7 @@ async function start(): Promise<void> {
   try {
     services = await startLatheServices({
       dataDir: process.env.LATHE_DATA_DIR ?? chooseDataDir({ env: process.env, platform: process.platform, home: app.getPath('home') }),
-      paths: { runtimeDir, inferenceWorker: paths.inferenceWorker },
+      paths: { runtimeDir, inferenceWorker: paths.inferenceWorker, samplesDir },
       desktop: electronShell,
       env: process.env,
       platform: process.platform,

@@ -1,11 +1,13 @@
 /**
  * Runs generation in the inference worker and keeps the main process safe from it: every
- * model is checked before the worker is asked to load it (llama.cpp aborts on some missing
- * keys), and a worker that dies is reported and replaced on the next request.
+ * model, and every adapter against its model, is checked before the worker is asked to load
+ * it (llama.cpp aborts on some missing keys), and a worker that dies is reported and replaced
+ * on the next request.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { LatheError } from '../contract';
-import type { FromWorker, GenerateRequest, GenerateResult, ToWorker, WorkerSettings } from './worker-protocol';
+import { assertAdapterFits } from './assert-adapter-fits';
+import { generateRequestSchema, type FromWorker, type GenerateRequest, type GenerateResult, type ToWorker, type WorkerSettings } from './worker-protocol';
 
 export interface InferenceServiceDeps {
   /** The built worker entry (out/main/inference-worker.js). */
@@ -13,6 +15,8 @@ export interface InferenceServiceDeps {
   settings: WorkerSettings;
   /** Throws a LatheError naming the problem when llama.cpp must not be asked to load `path`. */
   checkModel: (path: string) => Promise<void>;
+  /** Throws a LatheError naming the mismatch when the adapter does not belong to the model (default: `assertAdapterFits`). */
+  checkAdapter?: (adapterPath: string, modelPath: string) => Promise<void>;
   /** Told when a worker ends unexpectedly (exit code or signal), for logs and the UI. */
   onWorkerExit?: (description: string) => void;
   /** Defaults to child_process.fork; tests may wrap it. */
@@ -33,7 +37,11 @@ export class InferenceService {
   constructor(private readonly deps: InferenceServiceDeps) {}
 
   async generate(request: GenerateRequest, onChunk: (text: string) => void = () => {}, signal?: AbortSignal): Promise<GenerateResult> {
+    // The worker drops a message it cannot parse, so a bad request is refused here, not left waiting.
+    const checked = generateRequestSchema.safeParse(request);
+    if (!checked.success) throw new LatheError('invalid_input', `Invalid generation request: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
     await this.deps.checkModel(request.modelPath);
+    if (request.adapter) await (this.deps.checkAdapter ?? assertAdapterFits)(request.adapter.path, request.modelPath);
     if (signal?.aborted) throw new LatheError('cancelled', 'Generation was cancelled.');
     const worker = this.ensureWorker();
     const id = this.nextId++;

@@ -2,14 +2,33 @@
  * The inference worker's entry (built to out/main/inference-worker.js and started by
  * InferenceService with `fork`). It keeps one model loaded at a time and answers generate
  * requests one after another, streaming text back as it is produced.
+ *
+ * LoRA adapters are applied per context in llama.cpp, so the loaded model keeps a few
+ * contexts, one per (adapter, scale), and the base and a fine-tuned answer side by side do not
+ * reload anything. node-llama-cpp caches an adapter file by path for the model's lifetime;
+ * when a file at a known path changes on disk the model is loaded afresh.
  */
+import { stat } from 'node:fs/promises';
 import { getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { contextThreads } from './context-threads';
 import { toWorkerSchema, workerSettingsSchema, type FromWorker, type GenerateRequest, type GenerateResult } from './worker-protocol';
 
 const settings = workerSettingsSchema.parse(JSON.parse(process.env.LATHE_INFERENCE_SETTINGS ?? '{}'));
+/** Each context holds its own KV cache: base, a fine-tune, and one more before the oldest goes. */
+const MAX_CONTEXTS = 3;
+
+interface LoadedModel {
+  path: string;
+  model: LlamaModel;
+  contextSize: number;
+  /** By adapter key (see `adapterKey`), least recently used first. */
+  contexts: Map<string, LlamaContext>;
+  /** Size and modification time of each adapter file when it was first applied. */
+  adapterStamps: Map<string, string>;
+}
 
 let llama: Llama | null = null;
-let loaded: { path: string; model: LlamaModel; context: LlamaContext; contextSize: number } | null = null;
+let loaded: LoadedModel | null = null;
 const cancels = new Map<number, AbortController>();
 /** Cancelled while still waiting in the queue. */
 const cancelledEarly = new Set<number>();
@@ -19,19 +38,59 @@ function send(message: FromWorker): void {
   process.send?.(message);
 }
 
-async function contextFor(request: GenerateRequest): Promise<LlamaContext> {
+function adapterKey(request: GenerateRequest): string {
+  return request.adapter ? `${request.adapter.scale}:${request.adapter.path}` : '';
+}
+
+async function fileStamp(path: string): Promise<string> {
+  const info = await stat(path);
+  return `${info.size}:${info.mtimeMs}`;
+}
+
+async function unload(): Promise<void> {
+  if (!loaded) return;
+  const { model, contexts } = loaded;
+  loaded = null;
+  for (const context of contexts.values()) await context.dispose();
+  await model.dispose();
+}
+
+async function modelFor(request: GenerateRequest): Promise<LoadedModel> {
   const contextSize = request.contextSize ?? 2048;
-  if (loaded && loaded.path === request.modelPath && loaded.contextSize === contextSize) return loaded.context;
-  if (loaded) {
-    await loaded.context.dispose();
-    await loaded.model.dispose();
-    loaded = null;
+  if (loaded && request.adapter) {
+    const known = loaded.adapterStamps.get(request.adapter.path);
+    if (known !== undefined && known !== (await fileStamp(request.adapter.path))) await unload();
   }
+  if (loaded && loaded.path === request.modelPath && loaded.contextSize === contextSize) return loaded;
+  await unload();
   llama ??= await getLlama({ gpu: settings.gpu ? 'auto' : false, build: 'never', progressLogs: false });
   const model = await llama.loadModel({ modelPath: request.modelPath, gpuLayers: settings.gpu ? 'auto' : 0 });
-  const context = await model.createContext({ contextSize: Math.min(contextSize, model.trainContextSize), threads: settings.threads });
-  loaded = { path: request.modelPath, model, context, contextSize };
-  return context;
+  loaded = { path: request.modelPath, model, contextSize, contexts: new Map(), adapterStamps: new Map() };
+  return loaded;
+}
+
+async function contextFor(request: GenerateRequest): Promise<{ model: LlamaModel; context: LlamaContext }> {
+  const current = await modelFor(request);
+  const key = adapterKey(request);
+  let context = current.contexts.get(key);
+  if (context === undefined) {
+    if (current.contexts.size >= MAX_CONTEXTS) {
+      const [oldestKey, oldest] = current.contexts.entries().next().value as [string, LlamaContext];
+      current.contexts.delete(oldestKey);
+      await oldest.dispose();
+    }
+    const adapter = request.adapter;
+    if (adapter && !current.adapterStamps.has(adapter.path)) current.adapterStamps.set(adapter.path, await fileStamp(adapter.path));
+    context = await current.model.createContext({
+      contextSize: Math.min(current.contextSize, current.model.trainContextSize),
+      threads: contextThreads(settings.threads, current.model.size),
+      ...(adapter ? { lora: { adapters: [{ filePath: adapter.path, scale: adapter.scale }] } } : {}),
+    });
+  }
+  // Most recently used last.
+  current.contexts.delete(key);
+  current.contexts.set(key, context);
+  return { model: current.model, context };
 }
 
 async function generate(id: number, request: GenerateRequest): Promise<void> {
@@ -39,14 +98,15 @@ async function generate(id: number, request: GenerateRequest): Promise<void> {
   if (cancelledEarly.delete(id)) abort.abort();
   cancels.set(id, abort);
   try {
-    const context = await contextFor(request);
+    const { model, context } = await contextFor(request);
     const sequence = context.getSequence();
     try {
       const completion = new LlamaCompletion({ contextSequence: sequence });
       const started = performance.now();
       let firstTokenAt: number | null = null;
       let tokens = 0;
-      const response = await completion.generateCompletionWithMeta(request.prompt, {
+      const prompt = request.specialTokens ? model.tokenize(request.prompt, true) : request.prompt;
+      const response = await completion.generateCompletionWithMeta(prompt, {
         maxTokens: request.maxTokens,
         temperature: request.temperature,
         ...(request.seed === undefined ? {} : { seed: request.seed }),

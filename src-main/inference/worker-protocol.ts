@@ -20,6 +20,13 @@ export const generateRequestSchema = z.object({
   temperature: z.number().min(0).max(5),
   seed: z.number().int().nonnegative().optional(),
   contextSize: z.number().int().positive().max(1 << 20).optional(),
+  /** A LoRA adapter (GGUF) applied over the model at `scale`: 0 is the base model, 1 the adapter as trained. */
+  adapter: z.object({ path: z.string().min(1), scale: z.number().min(0).max(2) }).strict().optional(),
+  /**
+   * Read control tokens written in the prompt (`<|im_start|>`…) as those tokens, as a chat
+   * template's output needs; off, they are plain text (a person's prompt is never parsed).
+   */
+  specialTokens: z.boolean().optional(),
 });
 export type GenerateRequest = z.infer<typeof generateRequestSchema>;
 

@@ -17,7 +17,7 @@ import {
   weightBytes,
   workspaceBytes,
 } from './memory-parts';
-import type { AttentionKind, MemoryDevice, MemoryFit, MemoryModel, MemoryPart, MemoryPartName, MemoryRunConfig } from './memory-types';
+import type { AttentionKind, MemoryDevice, MemoryFit, MemoryModel, MemoryPart, MemoryPartName, MemoryRunConfig } from '../contract/memory-types';
 import { formatBytes, formatCount } from './memory-units';
 
 /** `yes` while the estimate stays under this share of the budget: the rest absorbs what no formula sees. */

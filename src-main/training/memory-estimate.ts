@@ -13,13 +13,13 @@
  */
 import { fitVerdict, memoryBreakdown, memoryBudget } from './memory-breakdown';
 import { combinedSuggestion, suggestMemoryChanges } from './memory-suggestions';
-import type { MemoryDevice, MemoryEstimate, MemoryModel, MemoryRunConfig } from './memory-types';
+import type { MemoryDevice, MemoryEstimate, MemoryModel, MemoryRunConfig } from '../contract/memory-types';
 
 // The threshold, for callers that show it beside the verdict ("85% of 24 GiB").
 export { COMFORTABLE_SHARE } from './memory-breakdown';
 export { parameterCountFromShape, shapeFromFacts, type ShapeFromHeader } from './memory-model-shape';
 export { suggestMemoryChanges } from './memory-suggestions';
-export * from './memory-types';
+export * from '../contract/memory-types';
 
 /**
  * The estimated peak memory of one training step, part by part, and whether it fits: `yes`
@@ -32,11 +32,11 @@ export function estimateTrainingMemory(model: MemoryModel, config: MemoryRunConf
   const budget = memoryBudget(device);
   const fits = fitVerdict(breakdown.totalBytes, budget);
   const suggestions: string[] = [];
+  const changes = fits === 'yes' ? [] : suggestMemoryChanges(model, config, device);
   if (fits !== 'yes') {
-    const changes = suggestMemoryChanges(model, config, device);
     suggestions.push(...changes.map((change) => change.text));
     const together = combinedSuggestion(model, config, device, changes);
     if (together !== null) suggestions.push(together);
   }
-  return { ...breakdown, fits, headroomBytes: budget - breakdown.totalBytes, suggestions };
+  return { ...breakdown, fits, headroomBytes: budget - breakdown.totalBytes, suggestions, changes };
 }

@@ -8,7 +8,7 @@
  */
 import { LatheError } from '../contract/errors';
 import type { ModelFacts } from '../contract/model-types';
-import type { ModelShape } from './memory-types';
+import type { ModelShape } from '../contract/memory-types';
 
 /** The header values `ModelFacts` does not carry. Optional ones take llama.cpp's defaults. */
 export interface ShapeFromHeader {

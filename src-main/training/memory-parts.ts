@@ -7,7 +7,7 @@
  * Notation: N = microBatchSize × maxLength tokens; D embedding width; Hd = heads × head
  * size; F feed-forward width; c = 4 bytes in fp32, 2 in bf16/fp16 (the compute dtype).
  */
-import type { AttentionKind, LoraTarget, MemoryDevice, MemoryModel, MemoryRunConfig, ModelShape, TrainingPrecision } from './memory-types';
+import type { AttentionKind, LoraTarget, MemoryDevice, MemoryModel, MemoryRunConfig, ModelShape, TrainingPrecision } from '../contract/memory-types';
 
 export const FP32_BYTES = 4;
 const GiB = 1024 ** 3;

@@ -4,7 +4,7 @@
  * numbers for this model, these settings and this device, never a rule of thumb.
  */
 import { fitVerdict, memoryBreakdown, memoryBudget } from './memory-breakdown';
-import type { MemoryDevice, MemoryModel, MemoryRunConfig, MemorySuggestion } from './memory-types';
+import type { MemoryDevice, MemoryModel, MemoryRunConfig, MemorySuggestion } from '../contract/memory-types';
 import { formatBytes } from './memory-units';
 
 /** Shorter rows than this are rarely worth training on; the length search stops there. */

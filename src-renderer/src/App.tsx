@@ -7,6 +7,7 @@ import { AppShell, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useCallback, useState } from 'react';
 import { findPage, PAGES } from './pages/registry';
+import { useRunsData } from './pages/runs/useRunsData';
 import { AppHeader } from './shell/AppHeader';
 import { AppVersion } from './shell/AppVersion';
 import { ConnectionBanner } from './shell/ConnectionBanner';
@@ -27,6 +28,8 @@ export function App() {
     [nav],
   );
   usePageHotkeys(PAGES, openPage);
+  // Runs go on whichever page is shown: their list, live events and end-of-run toasts too.
+  useRunsData();
 
   const page = findPage(pageId) ?? PAGES[0];
   const Page = page?.component;

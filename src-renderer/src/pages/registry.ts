@@ -5,7 +5,9 @@
 import type { ComponentType } from 'react';
 import { DatasetsPage } from './datasets/DatasetsPage';
 import { ModelsPage } from './models/ModelsPage';
+import { RunsPage } from './runs/RunsPage';
 import { SystemPage } from './system/SystemPage';
+import { TrainPage } from './train/TrainPage';
 
 export interface PageEntry {
   id: string;
@@ -18,6 +20,8 @@ export interface PageEntry {
 export const PAGES: readonly PageEntry[] = [
   { id: 'datasets', label: 'Datasets', description: 'Examples to train on', component: DatasetsPage },
   { id: 'models', label: 'Models', description: 'GGUF base models', component: ModelsPage },
+  { id: 'train', label: 'Train', description: 'Start a fine-tune', component: TrainPage },
+  { id: 'runs', label: 'Runs', description: 'History and comparison', component: RunsPage },
   { id: 'system', label: 'System', description: 'Hardware and Python', component: SystemPage },
 ];
 

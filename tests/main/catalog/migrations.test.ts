@@ -33,6 +33,12 @@ function seed(db: Database.Database, version: number): void {
       "INSERT INTO prepared_datasets (id, dataset_id, model_id, cache_key, dir, manifest_json, dataset_hash, summary_json, created_at) VALUES ('p1', 'd1', 'm1', 'k1', '/prepared/k1', '{}', 'sha256:d1', '{}', 1)",
     ).run();
   }
+  if (version >= 5) {
+    db.prepare("UPDATE runs SET model_name = 'Tiny', dataset_name = 'Q&A', request_json = '{}', device = 'cpu', step = 3, error_json = NULL WHERE id = 'r1'").run();
+    db.prepare("INSERT INTO run_train_points (run_id, step, time, loss, lr, grad_norm, tokens_per_second, memory_bytes) VALUES ('r1', 1, 1.5, 2.5, 0.001, 1.0, 900, 1000)").run();
+    db.prepare("INSERT INTO run_eval_points (run_id, step, val_loss) VALUES ('r1', 1, 2.6)").run();
+    db.prepare("INSERT INTO run_samples (run_id, step, seq, prompt, output, reference) VALUES ('r1', 1, 0, 'Hi', 'Hello', NULL)").run();
+  }
 }
 
 describe('catalog migrations', () => {
@@ -100,6 +106,29 @@ describe('catalog migrations', () => {
     catalog.db.prepare("DELETE FROM runs WHERE dataset_id = 'd1'").run();
     catalog.db.prepare("DELETE FROM datasets WHERE id = 'd1'").run();
     expect(catalog.db.prepare('SELECT count(*) AS n FROM prepared_datasets').get()).toEqual({ n: 0 });
+    catalog.close();
+  });
+
+  it('schema 5 keeps runs listed before it as finished runs with no metrics of their own', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    migrate(old, migrations.slice(0, 4), file);
+    seed(old, 4);
+    old.close();
+    const catalog = openCatalog(file);
+    expect(catalog.db.prepare('SELECT status, step, model_name, preset, memory_peak_bytes FROM runs').all()).toEqual([
+      { status: 'completed', step: 0, model_name: '', preset: 'quick', memory_peak_bytes: null },
+    ]);
+    catalog.db.prepare("INSERT INTO run_train_points (run_id, step, time, loss, lr, grad_norm, tokens_per_second, memory_bytes) VALUES ('r1', 2, 2, NULL, 0.001, NULL, 10, NULL)").run();
+    // One point per (run, step): a step reported again after a resume replaces the first report.
+    expect(() =>
+      catalog.db.prepare("INSERT INTO run_train_points (run_id, step, time, lr, tokens_per_second) VALUES ('r1', 2, 3, 0.002, 11)").run(),
+    ).toThrow(/UNIQUE/);
+    catalog.db.prepare("INSERT OR REPLACE INTO run_train_points (run_id, step, time, lr, tokens_per_second) VALUES ('r1', 2, 3, 0.002, 11)").run();
+    expect(catalog.db.prepare("SELECT step, lr FROM run_train_points WHERE run_id = 'r1' ORDER BY step").all()).toEqual([{ step: 2, lr: 0.002 }]);
+    // Removing a run removes its points (and samples) with it.
+    catalog.db.prepare("DELETE FROM runs WHERE id = 'r1'").run();
+    expect(catalog.db.prepare('SELECT count(*) AS n FROM run_train_points').get()).toEqual({ n: 0 });
     catalog.close();
   });
 

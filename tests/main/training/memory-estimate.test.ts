@@ -322,6 +322,7 @@ describe('suggestions', () => {
       expect(estimate.totalBytes - after).toBeCloseTo(change.savedBytes, 0);
     }
     expect(estimate.suggestions.slice(0, changes.length)).toEqual(changes.map((change) => change.text));
+    expect(estimate.changes).toEqual(changes);
   });
 
   it('name concrete values: halved batch and length that fit, checkpointing, bf16', () => {

@@ -3,7 +3,7 @@
  * apart from the formulas so the run wizard and the System page can name them without
  * pulling the arithmetic in.
  */
-import type { ModelFacts } from '../contract/model-types';
+import type { ModelFacts } from './model-types';
 
 export type TrainingPrecision = 'fp32' | 'bf16' | 'fp16';
 
@@ -80,6 +80,8 @@ export interface MemoryEstimate {
   headroomBytes: number;
   /** When `fits` is not `yes`: changes that lower the estimate, biggest saving first. */
   suggestions: string[];
+  /** The single changes behind `suggestions`, in the same order (the combined closing line has none), for "apply" buttons. */
+  changes: MemorySuggestion[];
 }
 
 /** One change to the run that lowers its memory, with the saving the estimator computed for it. */
