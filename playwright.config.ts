@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { E2E_PORT, E2E_TOKEN } from './tests/e2e/settings';
+import { E2E_HUB_PORT, E2E_PORT, E2E_TOKEN } from './tests/e2e/settings';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lathe-e2e-'));
 
@@ -31,6 +31,6 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
-    env: { LATHE_TOKEN: E2E_TOKEN, LATHE_DATA_DIR: dataDir },
+    env: { LATHE_TOKEN: E2E_TOKEN, LATHE_DATA_DIR: dataDir, LATHE_HUB_URL: `http://127.0.0.1:${E2E_HUB_PORT}` },
   },
 });

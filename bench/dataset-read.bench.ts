@@ -16,21 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectDataset } from '../src-main/datasets/inspect-dataset';
+import { seededRandom as prng } from '../tests/main/helpers/seeded-random';
 
 const TARGET_MB = Number(process.env.MB ?? 100);
 const RUNS = Number(process.env.RUNS ?? 3);
 
-/** mulberry32: the same file on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the lathe turns wood metal into bowls legs spindles with a sharp tool held firm against the spinning piece while chips fly ünïcödé 東京 🙂'.split(' ');
 

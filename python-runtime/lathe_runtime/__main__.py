@@ -5,7 +5,9 @@ this interpreter and its torch can do, as one JSON line, and ``python -m lathe_r
 make-model --out FILE`` to write a random-weight demo model (see ``demo_model.py``), and
 ``python -m lathe_runtime train --config run.json [--resume] [--stop-when-stdin-closes]`` to
 train a LoRA adapter, also under ``python -m torch.distributed.run`` (see
-``train/recipe.py``; its events are described in ``train/events.py``). stdout is for the
+``train/recipe.py``; its events are described in ``train/events.py``), and ``python -m
+lathe_runtime merge --base BASE.gguf --adapter ADAPTER.gguf --out OUT.gguf`` to fold an adapter
+into its base model (``merge.py``). stdout is for the
 main process (machine-readable); stderr is the human log. Bad arguments exit with code 2; a
 command that fails (an unwritable file, say) exits with code 1.
 """
@@ -25,8 +27,8 @@ from .info import print_info
 # The make-model choices, spelled here because importing demo_model imports torch, and
 # `info` must run without torch. A test keeps them equal to demo_model's own lists.
 DEMO_ARCHITECTURES = ("llama", "qwen2")
-DEMO_SIZES = ("tiny", "small")
-DEMO_DTYPES = ("f32", "f16", "bf16", "q8_0")
+DEMO_SIZES = ("tiny", "small", "wide")
+DEMO_DTYPES = ("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q2_k", "q3_k", "q4_k", "q5_k", "q6_k")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     make_model.add_argument("--out", required=True, help="the GGUF file to write (its folder must exist)")
     make_model.add_argument("--arch", choices=DEMO_ARCHITECTURES, default="llama")
-    make_model.add_argument("--size", choices=DEMO_SIZES, default="tiny", help="tiny: 64 dims x 2 layers; small: 128 x 4")
+    make_model.add_argument("--size", choices=DEMO_SIZES, default="tiny", help="tiny: 64 dims x 2 layers; small: 128 x 4; wide: 256 x 2")
     make_model.add_argument("--dtype", choices=DEMO_DTYPES, default="f32", help="storage of the weight matrices")
     make_model.add_argument("--seed", type=seed_number, default=0, help="seed of the random weights (default 0)")
     train = commands.add_parser(
@@ -59,7 +61,49 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in the output folder")
     train.add_argument("--stop-when-stdin-closes", action="store_true",
                        help="treat the end of stdin (the app that started the run is gone) as stop: checkpoint, then exit")
+    merge = commands.add_parser(
+        "merge",
+        help="fold a LoRA adapter into its base model, writing one GGUF",
+        description="Write BASE with ADAPTER folded in (W' = W + scale*B*A in the GGUF's own layout). stdout carries "
+        "JSON lines: progress ({\"event\": \"progress\", \"fraction\"}), then done (a summary) or error (kind, message, problems).",
+    )
+    merge.add_argument("--base", required=True, help="the base model (GGUF)")
+    merge.add_argument("--adapter", required=True, help="the LoRA adapter (GGUF) trained on that model")
+    merge.add_argument("--out", required=True, help="the merged GGUF to write (atomically)")
+    merge.add_argument("--type", choices=("auto", "f32", "f16", "bf16", "q8_0"), default="auto",
+                       help="auto: each tensor's own type when F32/F16/BF16/Q8_0, else F16")
+    merge.add_argument("--scale", type=float, default=1.0, help="adapter strength (default 1, as trained)")
     return parser
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """Merge; every outcome is a JSON line on stdout (``done`` or ``error``), never a traceback."""
+    protocol = sys.stdout  # kept: anything else printing while merging goes to stderr
+
+    def emit(event: dict) -> None:
+        protocol.write(json.dumps(event) + "\n")
+        protocol.flush()
+
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            from .merge import MergeError, merge_adapter
+        except ImportError as error:  # imported here so that `info` runs without torch
+            emit({"event": "error", "kind": "internal", "message": f"merge needs torch: {error}", "problems": []})
+            return 1
+        try:
+            summary = merge_adapter(args.base, args.adapter, args.out, args.type, args.scale,
+                                    progress=lambda fraction: emit({"event": "progress", "fraction": round(fraction, 4)}))
+        except MergeError as error:
+            emit({"event": "error", "kind": error.kind, "message": str(error), "problems": error.problems})
+            return 1
+        except FileNotFoundError as error:
+            emit({"event": "error", "kind": "not_found", "message": f"{error.filename}: no such file", "problems": []})
+            return 1
+        except OSError as error:
+            emit({"event": "error", "kind": "unwritable", "message": f"cannot write {args.out}: {error.strerror or error}", "problems": []})
+            return 1
+    emit({"event": "done", **summary})
+    return 0
 
 
 def seed_number(text: str) -> int:
@@ -143,6 +187,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return run_make_model(args)
     if args.command == "train":
         return run_train(args)
+    if args.command == "merge":
+        return run_merge(args)
     # argparse already exits 2 for an unknown command; a missing one is the same mistake.
     parser.error("a command is required")
 

@@ -3,7 +3,8 @@
 Run it as::
 
     python -m lathe_runtime make-model --out demo.gguf [--arch llama|qwen2]
-        [--size tiny|small] [--dtype f32|f16|bf16|q8_0] [--seed N]
+        [--size tiny|small|wide] [--dtype f32|f16|bf16|q8_0|q4_0|q4_1|q5_0|q5_1|q2_k|q3_k|q4_k|q5_k|q6_k]
+        [--seed N]
 
 It prints one JSON line describing the file. The same arguments give the same bytes with
 the same torch build. No model can be downloaded where Lathe's tests run, so these files
@@ -26,6 +27,13 @@ Architectures follow llama.cpp's tensor names and shapes (``src/models/llama.cpp
 ``qwen2.cpp``): ``llama`` has an untied ``output.weight`` and multi-head attention;
 ``qwen2`` has q/k/v biases, tied embeddings (no ``output.weight``: llama.cpp reuses
 ``token_embd``) and grouped-query attention with 2 key/value heads.
+
+Quantized types store every matrix in that type where its rows (``ne[0]``) are a whole
+number of the type's blocks. The k-quants' blocks are 256 values, wider than the tiny and
+small models' 64/128-wide rows, so there (as llama.cpp's own quantizer does) a matrix falls
+back to a 32-value type: Q4_K → Q5_0, Q5_K → Q5_1, Q6_K → Q8_0, and Q2_K/Q3_K → Q4_0 (llama.cpp
+picks IQ4_NL, which Lathe does not write). The ``wide`` size (256 wide) has every matrix in
+the k-quant itself.
 """
 
 from __future__ import annotations
@@ -37,17 +45,37 @@ from typing import Any, Dict, List, Tuple
 import torch
 
 from .gguf import GGMLType, GGUFValueType, GGUFWriter
+from .gguf.constants import BLOCK_SIZES
 
 ARCHITECTURES = ("llama", "qwen2")
-SIZES = ("tiny", "small")
+SIZES = ("tiny", "small", "wide")
 DTYPES: Dict[str, GGMLType] = {
     "f32": GGMLType.F32,
     "f16": GGMLType.F16,
     "bf16": GGMLType.BF16,
     "q8_0": GGMLType.Q8_0,
+    "q4_0": GGMLType.Q4_0,
+    "q4_1": GGMLType.Q4_1,
+    "q5_0": GGMLType.Q5_0,
+    "q5_1": GGMLType.Q5_1,
+    "q2_k": GGMLType.Q2_K,
+    "q3_k": GGMLType.Q3_K,
+    "q4_k": GGMLType.Q4_K,
+    "q5_k": GGMLType.Q5_K,
+    "q6_k": GGMLType.Q6_K,
 }
-# general.file_type values (llama.h's llama_ftype). "MOSTLY": 1-D tensors stay F32.
-FILE_TYPES = {"f32": 0, "f16": 1, "q8_0": 7, "bf16": 32}
+# general.file_type values (llama.h's llama_ftype). "MOSTLY": 1-D tensors stay F32. A
+# k-quant file is the "_S" (small) mix: the type itself wherever the rows allow it.
+FILE_TYPES = {"f32": 0, "f16": 1, "q4_0": 2, "q4_1": 3, "q8_0": 7, "q5_0": 8, "q5_1": 9, "q2_k": 10,
+              "q3_k": 11, "q4_k": 14, "q5_k": 16, "q6_k": 18, "bf16": 32}
+# The 32-value type a k-quant matrix is stored in when its rows are not whole 256-blocks.
+ROW_FALLBACKS: Dict[GGMLType, GGMLType] = {
+    GGMLType.Q2_K: GGMLType.Q4_0,
+    GGMLType.Q3_K: GGMLType.Q4_0,
+    GGMLType.Q4_K: GGMLType.Q5_0,
+    GGMLType.Q5_K: GGMLType.Q5_1,
+    GGMLType.Q6_K: GGMLType.Q8_0,
+}
 
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
 ENDOFTEXT_ID, IM_START_ID, IM_END_ID = 256, 257, 258
@@ -90,7 +118,8 @@ class DemoModelConfig:
 
 # (embedding_length, block_count): DESIGN §7's sizes. Parameter counts (259-token vocab):
 # llama tiny 164,544; llama small 1,116,032; qwen2 tiny 140,032; qwen2 small 1,018,368.
-_SIZES = {"tiny": (64, 2), "small": (128, 4)}
+# "wide" has rows of whole k-quant blocks: llama 2,231,040; qwen2 2,034,688.
+_SIZES = {"tiny": (64, 2), "small": (128, 4), "wide": (256, 2)}
 
 
 def demo_config(arch: str, size: str) -> DemoModelConfig:
@@ -179,8 +208,14 @@ def demo_weights(config: DemoModelConfig, seed: int) -> Dict[str, torch.Tensor]:
 
 def storage_type(values: torch.Tensor, dtype: str) -> GGMLType:
     """How a tensor is stored for ``dtype``: 1-D tensors (norms, biases) stay F32, as
-    llama.cpp's own converter keeps them."""
-    return GGMLType.F32 if values.dim() == 1 else DTYPES[dtype]
+    llama.cpp's own converter keeps them; a k-quant matrix whose rows are not whole 256-value
+    blocks takes its 32-value fallback (``ROW_FALLBACKS``)."""
+    if values.dim() == 1:
+        return GGMLType.F32
+    wanted = DTYPES[dtype]
+    if wanted in ROW_FALLBACKS and values.shape[-1] % BLOCK_SIZES[wanted][0] != 0:
+        return ROW_FALLBACKS[wanted]
+    return wanted
 
 
 def add_demo_metadata(writer: GGUFWriter, config: DemoModelConfig, dtype: str) -> None:

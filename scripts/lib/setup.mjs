@@ -75,12 +75,18 @@ export function ensureSqliteForNode() {
   markSqliteForNode();
 }
 
-const PYTHON_PACKAGES = ['python3-torch', 'python3-numpy', 'python3-pytest', 'libopenblas0-openmp'];
+// python3-venv and python3-pip: the runtime set-up tests (tests/main/runtime-env) build real venvs with pip.
+const PYTHON_PACKAGES = ['python3-torch', 'python3-numpy', 'python3-pytest', 'libopenblas0-openmp', 'python3-venv', 'python3-pip'];
 
 function pythonReady() {
   const check = 'import torch, numpy, pytest';
   const candidates = [process.env.LATHE_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
   return candidates.some((python) => succeeds(python, ['-c', check]));
+}
+
+/** Debian splits venv's ensurepip and pip out of python3; without them `python3 -m venv` fails. */
+function venvReady() {
+  return process.platform !== 'linux' || !existsSync('/usr/bin/python3') || succeeds('/usr/bin/python3', ['-c', 'import ensurepip, venv, pip']);
 }
 
 /** Debian's OpenMP OpenBLAS: without it torch falls back to reference BLAS (~30× slower). */
@@ -90,7 +96,7 @@ function openblasReady() {
 
 export function ensureTestSystemPackages() {
   const missing = [];
-  if (!pythonReady() || !openblasReady()) missing.push(...PYTHON_PACKAGES);
+  if (!pythonReady() || !openblasReady() || !venvReady()) missing.push(...PYTHON_PACKAGES);
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (missing.length === 0) return;
   const line = `apt-get install -y --no-install-recommends ${missing.join(' ')}`;

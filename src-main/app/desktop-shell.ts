@@ -11,6 +11,14 @@ export interface DesktopShell {
   revealFile(path: string): void;
   /** A desktop notification (a run ended); the web UI shows a toast instead. */
   notify(title: string, body: string): void;
+  /** The platform's secure storage for small secrets (the Hub token); null where it has none. */
+  secrets?: SecretCipher | null;
+}
+
+/** Encrypts with a key the OS keeps (Keychain, DPAPI, the Secret Service). */
+export interface SecretCipher {
+  encrypt(text: string): Buffer;
+  decrypt(data: Buffer): string;
 }
 
 export function requireDesktop(shell: DesktopShell | null, what: string): DesktopShell {

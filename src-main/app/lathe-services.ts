@@ -15,8 +15,12 @@ import { PREPARE_WORKER_FILE } from '../datasets/prepare';
 import { preparationEngine } from '../datasets/prepare-engine';
 import { assertLoadable } from '../inference/assert-loadable';
 import { InferenceService } from '../inference/inference-service';
+import { assertAdapterFits } from '../inference/assert-adapter-fits';
+import { EvaluationService } from '../evaluation/evaluation-service';
+import { ExportService } from '../exports/export-service';
 import { inspectGguf } from '../models/gguf/inspect-gguf';
 import { ModelLibrary } from '../models/model-library';
+import { HubService } from '../models/hub/hub-service';
 import { UploadSessions } from '../models/upload-sessions';
 import { PythonDiscovery } from '../python/python-discovery';
 import { RunService } from '../training/runs/run-service';
@@ -26,8 +30,12 @@ import type { Handlers } from '../transport/contract-server';
 import { ensureWritableDataDir } from './data-dir';
 import type { DesktopShell } from './desktop-shell';
 import { datasetHandlers } from './dataset-handlers';
+import { evaluationHandlers } from './evaluation-handlers';
+import { hubHandlers } from './hub-handlers';
 import { modelHandlers } from './model-handlers';
+import { playgroundHandlers } from './playground-handlers';
 import { runHandlers } from './run-handlers';
+import { runtimeHandlers, startRuntimeEnvironment } from './runtime-handlers';
 import type { AppPaths } from './paths';
 
 export interface LatheServicesOptions {
@@ -40,6 +48,8 @@ export interface LatheServicesOptions {
   /** Native dialogs and the file manager; null outside the desktop app. */
   desktop?: DesktopShell | null;
   logError?: (context: string, error: unknown) => void;
+  /** The Hugging Face Hub to download from (default: LATHE_HUB_URL, else huggingface.co). */
+  hubUrl?: string;
 }
 
 export interface LatheServices {
@@ -51,6 +61,9 @@ export interface LatheServices {
   uploads: UploadSessions;
   inference: InferenceService;
   runs: RunService;
+  evaluation: EvaluationService;
+  exports: ExportService;
+  hub: HubService;
   handlers: Handlers;
   close(): Promise<void>;
 }
@@ -84,6 +97,8 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     logError: options.logError,
   });
   await datasets.start();
+  const hub = new HubService({ dataDir: options.dataDir, hubUrl: options.hubUrl, env: options.env, hardware: () => hardware.report(), secrets: options.desktop?.secrets, library: models, logError: options.logError });
+  await hub.start();
   const uploads = new UploadSessions({ dataDir: options.dataDir, library: models, finishers: { dataset: (upload) => datasets.adoptUpload(upload) } });
   const inference = new InferenceService({
     workerPath: options.paths.inferenceWorker,
@@ -104,6 +119,10 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     logError: options.logError,
   });
   await runs.start();
+  // Every completed run is evaluated as it finishes (issue 7).
+  const evaluation = new EvaluationService({ runs, inference, logError: options.logError });
+  const exports = new ExportService({ runs, inference, python: () => python.report(), runtimeDir: options.paths.runtimeDir, env: options.env, platform: options.platform, checkAdapter: assertAdapterFits });
+  const runtime = await startRuntimeEnvironment({ dataDir: options.dataDir, runtimeDir: options.paths.runtimeDir, env: options.env, platform: options.platform, runProcess, hardware: () => hardware.report(), python });
   const appInfo: AppInfo = { version: options.version, dataDir: options.dataDir, transport: options.transport };
 
   const handlers: Handlers = {
@@ -118,6 +137,10 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     ...modelHandlers({ models, uploads, desktop: options.desktop ?? null }),
     ...datasetHandlers({ datasets, uploads, desktop: options.desktop ?? null, dataDir: options.dataDir, samplesDir: options.paths.samplesDir }),
     ...runHandlers({ runs, desktop: options.desktop ?? null }),
+    ...evaluationHandlers({ evaluation, exports }),
+    ...playgroundHandlers({ db: catalog.db, models, runs, inference }),
+    ...runtimeHandlers({ runtime, python, desktop: options.desktop ?? null }),
+    ...hubHandlers({ hub }),
   };
 
   return {
@@ -129,10 +152,16 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
     uploads,
     inference,
     runs,
+    evaluation,
+    exports,
+    hub,
     handlers,
     close: async () => {
       // Trainers stop first (they checkpoint), while the catalog can still record it.
+      evaluation.close();
       await runs.close();
+      await runtime.close();
+      await hub.close();
       inference.close();
       await datasets.close();
       await models.close();

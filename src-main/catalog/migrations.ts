@@ -196,6 +196,38 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: 'playground conversations',
+    // A conversation names its model by library id and keeps its panes (base and adapters)
+    // and sampling as JSON. Messages are ordered by `seq`; a comparison's answers to one turn
+    // sit side by side after the question, one per pane (`pane_index`), each with the stats
+    // of its generation. No foreign key to models: removing a model keeps its conversations
+    // readable, and chatting in them then says the model is gone.
+    sql: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        model_id TEXT NOT NULL,
+        panes_json TEXT NOT NULL,
+        system_prompt TEXT NOT NULL DEFAULT '',
+        sampling_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX conversations_by_updated ON conversations(updated_at);
+      CREATE TABLE conversation_messages (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+        content TEXT NOT NULL,
+        pane_index INTEGER,
+        stats_json TEXT,                                       -- ChatStats, for answers
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = migrations.length;

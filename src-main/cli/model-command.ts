@@ -10,12 +10,14 @@ import { inspectGguf } from '../models/gguf/inspect-gguf';
 import { makeDemoModel } from '../models/make-demo-model';
 import { parseArgs, UsageError } from './args';
 import { printInspection } from './print-inspection';
+import { runModelPull } from './model-pull-command';
 import type { CliContext } from './main';
 
 const USAGE = `Usage:
   lathe model inspect FILE [--json]
   lathe model add PATH…
   lathe model list [--json] [--search TEXT]
+  lathe model pull REPO[:FILE] [--json]
   lathe model make-demo --out FILE [--arch llama|qwen2] [--size tiny|small] [--dtype f32|f16|bf16|q8_0] [--seed N]`;
 
 export async function runModel(argv: string[], context: CliContext): Promise<number> {
@@ -29,6 +31,8 @@ export async function runModel(argv: string[], context: CliContext): Promise<num
       return withCliServices(context, (services) => list(rest, services, context));
     case 'make-demo':
       return makeDemo(rest, context);
+    case 'pull':
+      return runModelPull(rest, context);
     default:
       throw new UsageError(verb === undefined ? USAGE : `Unknown model command "${verb}"\n${USAGE}`);
   }

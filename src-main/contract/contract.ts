@@ -10,6 +10,9 @@ import type { AppInfo, HardwareReport, PythonReport, SystemReport, UsageSample }
 import type { AddModelsResult, ModelEntry, ModelEvent, SuggestedModelFolder, UploadSession } from './model-types';
 import type { DatasetEntry, DatasetEvent, DatasetPreviewRow, PreparedSummary, RenderedExample, RowProblem } from './dataset-types';
 import type { RunDetail, RunEntry, RunEvent, RunPlan, RunSpeed } from './run-types';
+import { hubContract } from './hub-contract';
+import { runtimeContract } from './runtime-contract';
+import { evaluationContract, playgroundContract } from './playground-contract';
 
 const nothing = z.object({}).strict();
 const id = z.string().min(1).max(200);
@@ -55,6 +58,7 @@ const settingsOverrides = z
     precision: z.enum(['auto', 'fp32', 'bf16', 'fp16']),
     gradientCheckpointing: z.boolean(),
     packing: z.boolean(),
+    baseWeights: z.enum(['dequantize', 'quantized']),
     evalEvery: z.number().int().min(0).max(1e8),
     checkpointEvery: z.number().int().min(0).max(1e8),
     sampleEvery: z.number().int().min(0).max(1e8),
@@ -158,6 +162,10 @@ export const contract = {
   'runs.remove': call(byId).returns<{ removed: boolean }>(),
   'runs.reveal': call(byId).returns<{ path: string }>(),
   'runs.events': stream(nothing).emits<RunEvent>(),
+  ...hubContract,
+  ...runtimeContract,
+  ...playgroundContract,
+  ...evaluationContract,
 } as const;
 
 export type Contract = typeof contract;

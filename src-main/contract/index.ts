@@ -6,5 +6,8 @@ export * from './model-types';
 export * from './dataset-types';
 export * from './run-types';
 export * from './run-settings-help';
+export * from './playground-types';
+export * from './hub-contract';
+export * from './runtime-contract';
 export * from './wire';
 export * from './client';

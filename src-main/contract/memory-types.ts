@@ -27,8 +27,21 @@ export interface ModelShape {
   tiedOutput: boolean;
 }
 
+/**
+ * The projections of a base that its file stores in a block type (Q4_K, Q8_0…): what the
+ * low-memory mode (run.json `base_weights: "quantized"`) keeps as stored instead of dequantizing.
+ */
+export interface QuantizedProjections {
+  /** Values in those projections. */
+  parameters: number;
+  /** Their bytes as stored in the file. */
+  bytes: number;
+  /** Values of the largest one: the most that is dequantized at once. */
+  largestParameters: number;
+}
+
 /** What the estimator needs of a model: its parameter count (from the file) and its shape. */
-export type MemoryModel = Pick<ModelFacts, 'parameterCount'> & { shape: ModelShape };
+export type MemoryModel = Pick<ModelFacts, 'parameterCount'> & { shape: ModelShape; quantized?: QuantizedProjections | null };
 
 /** The run settings that decide memory; the runtime's run.json fields of the same meaning. */
 export interface MemoryRunConfig {
@@ -40,6 +53,8 @@ export interface MemoryRunConfig {
   precision: TrainingPrecision;
   lora: { rank: number; targets: readonly LoraTarget[] };
   optimizer: 'adamw';
+  /** run.json `base_weights`; absent means `dequantize`. */
+  baseWeights?: 'dequantize' | 'quantized';
 }
 
 /**
@@ -87,7 +102,7 @@ export interface MemoryEstimate {
 /** One change to the run that lowers its memory, with the saving the estimator computed for it. */
 export interface MemorySuggestion {
   /** The settings to change (merged over the current ones). */
-  change: Partial<Pick<MemoryRunConfig, 'microBatchSize' | 'maxLength' | 'gradientCheckpointing' | 'precision'>> & {
+  change: Partial<Pick<MemoryRunConfig, 'microBatchSize' | 'maxLength' | 'gradientCheckpointing' | 'precision' | 'baseWeights'>> & {
     lora?: MemoryRunConfig['lora'];
   };
   savedBytes: number;

@@ -33,8 +33,8 @@ export interface ModelEntry {
   path: string;
   /** True when the file lives under Lathe's data folder (uploaded or downloaded): deleting the entry deletes it. */
   owned: boolean;
-  /** Where it came from: added by hand, found in a watched folder, uploaded. */
-  origin: 'file' | 'folder' | 'upload' | 'lmstudio' | 'ollama';
+  /** Where it came from: added by hand, found in a watched folder, uploaded, downloaded from the Hub. */
+  origin: 'file' | 'folder' | 'upload' | 'lmstudio' | 'ollama' | 'download';
   status: ModelStatus;
   /** Set when status is `invalid` (the reader's message) or `missing`. */
   problem: string | null;

@@ -19,7 +19,8 @@ const id = z.string().min(1).max(200);
 const byId = z.object({ id }).strict();
 const nothing = z.object({}).strict();
 
-const sampling = z
+/** Sampling as llama.cpp applies it; the inference worker's protocol checks its messages with the same schema. */
+export const samplingSchema = z
   .object({
     temperature: z.number().min(0).max(5),
     topP: z.number().min(0).max(1),
@@ -40,12 +41,12 @@ export const playgroundContract = {
   'playground.conversations': call(nothing).returns<ConversationSummary[]>(),
   'playground.conversation': call(byId).returns<Conversation>(),
   'playground.createConversation': call(
-    z.object({ modelId: id, panes, systemPrompt: z.string().max(20_000), sampling: sampling.partial() }).strict(),
+    z.object({ modelId: id, panes, systemPrompt: z.string().max(20_000), sampling: samplingSchema.partial() }).strict(),
   ).returns<Conversation>(),
   /** Changes the panes (adapters, strengths), system prompt, sampling or title of a conversation. */
   'playground.updateConversation': call(
     z
-      .object({ id, title: z.string().min(1).max(200).optional(), panes: panes.optional(), systemPrompt: z.string().max(20_000).optional(), sampling: sampling.partial().optional() })
+      .object({ id, title: z.string().min(1).max(200).optional(), panes: panes.optional(), systemPrompt: z.string().max(20_000).optional(), sampling: samplingSchema.partial().optional() })
       .strict(),
   ).returns<Conversation>(),
   'playground.removeConversation': call(byId).returns<{ removed: boolean }>(),

@@ -85,6 +85,10 @@ export const RUN_SETTING_HELP: Record<string, RunSettingHelp> = {
     label: 'Packing',
     help: 'Puts several short examples into one row up to the max length, so less time is spent on padding.',
   },
+  baseWeights: {
+    label: 'Low-memory base',
+    help: 'Keeps a quantized base (Q4_K, Q8_0…) in its compressed blocks and expands one layer at a time: far less memory, slower steps.',
+  },
   evalEvery: {
     label: 'Evaluate every',
     help: 'Steps between validation loss measurements; 0 measures only at the end.',

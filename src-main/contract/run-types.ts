@@ -8,6 +8,9 @@ import type { PrepareOptions } from './dataset-types';
 
 export type { MemoryEstimate, MemoryDevice, MemoryFit, MemoryPart, MemoryPartName, MemorySuggestion, LoraTarget } from './memory-types';
 
+export type BaseWeights = 'dequantize' | 'quantized';
+export const BASE_WEIGHTS: readonly BaseWeights[] = ['dequantize', 'quantized'];
+
 /** Settings derived from the model's size and the dataset's tokens (see `RUN_PRESETS`). */
 export type RunPreset = 'quick' | 'balanced' | 'thorough';
 export const RUN_PRESETS: readonly RunPreset[] = ['quick', 'balanced', 'thorough'];
@@ -38,6 +41,12 @@ export interface RunSettings {
   precision: 'auto' | 'fp32' | 'bf16' | 'fp16';
   gradientCheckpointing: boolean;
   packing: boolean;
+  /**
+   * How a quantized base is held while training (run.json `base_weights`): `dequantize` once
+   * at load (fast steps), or `quantized`, kept in its GGUF blocks and dequantized layer by
+   * layer in every pass (QLoRA-class memory, slower steps). No effect on a float base.
+   */
+  baseWeights: BaseWeights;
   /** Validation loss every N steps; 0: only at the end. */
   evalEvery: number;
   /** A checkpoint every N steps; 0: only at the end (and on stop). */

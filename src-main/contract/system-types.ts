@@ -30,8 +30,8 @@ export type PythonState = 'ready' | 'no_python' | 'no_torch';
 
 export interface PythonCandidate {
   path: string;
-  /** Where the candidate came from: LATHE_PYTHON, the app's venv, PATH, or the system default. */
-  source: 'LATHE_PYTHON' | 'venv' | 'PATH' | 'system';
+  /** Where the candidate came from: LATHE_PYTHON, the one chosen on the System page, the app's venv, PATH, or the system default. */
+  source: 'LATHE_PYTHON' | 'chosen' | 'venv' | 'PATH' | 'system';
   pythonVersion: string | null;
   torchVersion: string | null;
   /** Why this candidate cannot be used, in words. */

@@ -9,13 +9,18 @@
  * when a file at a known path changes on disk the model is loaded afresh.
  */
 import { stat } from 'node:fs/promises';
-import { getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
 import { contextThreads } from './context-threads';
-import { toWorkerSchema, workerSettingsSchema, type FromWorker, type GenerateRequest, type GenerateResult } from './worker-protocol';
+import { logitRows, maxAbsDifference, scoreExamples, type LogitsCheck } from './score-tokens';
+import { answerChatTurn } from './worker-chat';
+import { toWorkerSchema, workerSettingsSchema, type FromWorker, type GenerateRequest, type GenerateResult, type ToWorker, type ChatTurnRequest } from './worker-protocol';
 
 const settings = workerSettingsSchema.parse(JSON.parse(process.env.LATHE_INFERENCE_SETTINGS ?? '{}'));
-/** Each context holds its own KV cache: base, a fine-tune, and one more before the oldest goes. */
-const MAX_CONTEXTS = 3;
+/**
+ * Each context holds its own KV cache: a comparison's panes (up to four: base and adapters)
+ * each keep one, so a turn never evicts a context another of its panes is using.
+ */
+const MAX_CONTEXTS = 4;
 
 interface LoadedModel {
   path: string;
@@ -38,7 +43,10 @@ function send(message: FromWorker): void {
   process.send?.(message);
 }
 
-function adapterKey(request: GenerateRequest): string {
+/** What a context is made for: the model, its size, and the adapter applied to it. */
+type ContextTarget = Pick<GenerateRequest, 'modelPath' | 'contextSize' | 'adapter'>;
+
+function adapterKey(request: ContextTarget): string {
   return request.adapter ? `${request.adapter.scale}:${request.adapter.path}` : '';
 }
 
@@ -55,7 +63,7 @@ async function unload(): Promise<void> {
   await model.dispose();
 }
 
-async function modelFor(request: GenerateRequest): Promise<LoadedModel> {
+async function modelFor(request: ContextTarget): Promise<LoadedModel> {
   const contextSize = request.contextSize ?? 2048;
   if (loaded && request.adapter) {
     const known = loaded.adapterStamps.get(request.adapter.path);
@@ -63,13 +71,15 @@ async function modelFor(request: GenerateRequest): Promise<LoadedModel> {
   }
   if (loaded && loaded.path === request.modelPath && loaded.contextSize === contextSize) return loaded;
   await unload();
-  llama ??= await getLlama({ gpu: settings.gpu ? 'auto' : false, build: 'never', progressLogs: false });
+  // maxThreads is the budget node-llama-cpp shares among contexts evaluating at once, so the
+  // panes of a comparison split the cores instead of oversubscribing them.
+  llama ??= await getLlama({ gpu: settings.gpu ? 'auto' : false, build: 'never', progressLogs: false, maxThreads: settings.threads });
   const model = await llama.loadModel({ modelPath: request.modelPath, gpuLayers: settings.gpu ? 'auto' : 0 });
   loaded = { path: request.modelPath, model, contextSize, contexts: new Map(), adapterStamps: new Map() };
   return loaded;
 }
 
-async function contextFor(request: GenerateRequest): Promise<{ model: LlamaModel; context: LlamaContext }> {
+async function contextFor(request: ContextTarget): Promise<{ model: LlamaModel; context: LlamaContext }> {
   const current = await modelFor(request);
   const key = adapterKey(request);
   let context = current.contexts.get(key);
@@ -83,7 +93,7 @@ async function contextFor(request: GenerateRequest): Promise<{ model: LlamaModel
     if (adapter && !current.adapterStamps.has(adapter.path)) current.adapterStamps.set(adapter.path, await fileStamp(adapter.path));
     context = await current.model.createContext({
       contextSize: Math.min(current.contextSize, current.model.trainContextSize),
-      threads: contextThreads(settings.threads, current.model.size),
+      threads: { ideal: contextThreads(settings.threads, current.model.size), min: 1 },
       ...(adapter ? { lora: { adapters: [{ filePath: adapter.path, scale: adapter.scale }] } } : {}),
     });
   }
@@ -139,6 +149,51 @@ async function generate(id: number, request: GenerateRequest): Promise<void> {
   }
 }
 
+/** A chat turn (worker-chat.ts): its panes generate together, then the next request runs. */
+async function chat(id: number, request: ChatTurnRequest): Promise<void> {
+  const abort = new AbortController();
+  if (cancelledEarly.delete(id)) abort.abort();
+  cancels.set(id, abort);
+  try {
+    await answerChatTurn(id, request, abort.signal, { contextFor, send });
+  } finally {
+    cancels.delete(id);
+    send({ type: 'chat-done', id });
+  }
+}
+
+/** A merged model's logits against its base with the adapter applied, on one prompt (exports). */
+async function checkLogits(request: LogitsCheck): Promise<{ maxAbsDiff: number; tokens: number }> {
+  const merged = (await modelFor({ modelPath: request.mergedPath })).model;
+  const tokens = merged.tokenize(request.prompt, true);
+  const mergedRows = await logitRows(merged, tokens, contextThreads(settings.threads, merged.size));
+  const base = (await modelFor({ modelPath: request.modelPath, adapter: request.adapter })).model;
+  const baseRows = await logitRows(base, tokens, contextThreads(settings.threads, base.size), request.adapter);
+  return { maxAbsDiff: maxAbsDifference(mergedRows, baseRows), tokens: tokens.length };
+}
+
+/** Evaluation's requests (score-tokens.ts): on the model as it is loaded, so chats after them reload nothing. */
+async function evaluate(message: Extract<ToWorker, { type: 'score' | 'detokenize' | 'check-logits' }>): Promise<void> {
+  try {
+    if (message.type === 'check-logits') {
+      send({ type: 'checked', id: message.id, ...(await checkLogits(message.request)) });
+      return;
+    }
+    const modelPath = message.type === 'score' ? message.request.modelPath : message.modelPath;
+    const adapter = message.type === 'score' ? message.request.adapter : undefined;
+    const contextSize = loaded?.path === modelPath ? loaded.contextSize : undefined;
+    const current = await modelFor({ modelPath, contextSize, adapter });
+    if (adapter && !current.adapterStamps.has(adapter.path)) current.adapterStamps.set(adapter.path, await fileStamp(adapter.path));
+    if (message.type === 'detokenize') {
+      send({ type: 'detokenized', id: message.id, texts: message.tokens.map((tokens) => current.model.detokenize(tokens as Token[], message.specialTokens)) });
+    } else {
+      send({ type: 'scored', id: message.id, result: await scoreExamples(current.model, message.request, contextThreads(settings.threads, current.model.size)) });
+    }
+  } catch (error) {
+    send({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error), detail: String(error) });
+  }
+}
+
 process.on('message', (raw: unknown) => {
   const parsed = toWorkerSchema.safeParse(raw);
   if (!parsed.success) return;
@@ -147,6 +202,14 @@ process.on('message', (raw: unknown) => {
     const running = cancels.get(message.id);
     if (running) running.abort();
     else cancelledEarly.add(message.id);
+    return;
+  }
+  if (message.type === 'chat') {
+    queue = queue.then(() => chat(message.id, message.request));
+    return;
+  }
+  if (message.type === 'score' || message.type === 'detokenize' || message.type === 'check-logits') {
+    queue = queue.then(() => evaluate(message));
     return;
   }
   // One generation at a time: a context sequence is not shared between requests.

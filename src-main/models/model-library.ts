@@ -163,9 +163,9 @@ export class ModelLibrary {
     return (await this.deps.inspect(path)).facts;
   }
 
-  /** Lists a file Lathe placed in its data folder (a finished upload): deleting the entry deletes it. */
-  adoptOwnedFile(path: string, facts: ModelFacts, origin: ModelEntry['origin']): ModelEntry {
-    const model: StoredModel = { id: this.newId(), path, owned: true, origin, status: 'ready', problem: null, facts, sha256: null, addedAt: this.clock(), alias: null };
+  /** Lists a file Lathe placed in its data folder (a finished upload or download): deleting the entry deletes it. */
+  adoptOwnedFile(path: string, facts: ModelFacts, origin: ModelEntry['origin'], sha256: string | null = null): ModelEntry {
+    const model: StoredModel = { id: this.newId(), path, owned: true, origin, status: 'ready', problem: null, facts, sha256, addedAt: this.clock(), alias: null };
     this.repo.insert(model);
     this.emitChanged(model.id);
     return toModelEntry(model);

@@ -79,7 +79,9 @@ function describe({ path, source }: PythonCandidatePath, what: string): string {
         ? `${path} on PATH`
         : source === 'venv'
           ? `Lathe's Python environment (${path})`
-          : path;
+          : source === 'chosen'
+            ? `The interpreter chosen on the System page (${path})`
+            : path;
   return `${subject} ${what}`;
 }
 

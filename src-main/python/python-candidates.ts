@@ -17,6 +17,8 @@ export interface CandidateInputs {
   dataDir: string;
   /** Whether a file exists; used only to skip Lathe's own venv before it has been created. */
   exists: (path: string) => boolean;
+  /** The interpreter the person chose on the System page (kept in the data folder). */
+  chosen?: string | null;
 }
 
 /** The folder of the virtual environment Lathe looks for inside its data folder. */
@@ -24,19 +26,26 @@ export function venvDir(dataDir: string, platform: NodeJS.Platform): string {
   return pathFor(platform).join(dataDir, 'python', 'venv');
 }
 
+/** The interpreter inside a virtual environment folder. */
+export function venvPython(dir: string, platform: NodeJS.Platform): string {
+  return pathFor(platform).join(dir, ...(platform === 'win32' ? ['Scripts', 'python.exe'] : ['bin', 'python3']));
+}
+
 /**
- * LATHE_PYTHON (the person's explicit choice) first, then Lathe's venv, then the `python3` on
+ * LATHE_PYTHON (the person's explicit choice) first, then the interpreter chosen on the System
+ * page (a choice kept in the data folder, which the environment variable overrides), then Lathe's venv, then the `python3` on
  * PATH, then Debian's /usr/bin/python3 — which a pyenv or conda `python3` earlier on PATH
  * hides, although it is the one with torch (DESIGN §4). Duplicates keep their first place.
  */
-export function pythonCandidates({ env, platform, dataDir, exists }: CandidateInputs): PythonCandidatePath[] {
+export function pythonCandidates({ env, platform, dataDir, exists, chosen = null }: CandidateInputs): PythonCandidatePath[] {
   const windows = platform === 'win32';
-  const venvPython = pathFor(platform).join(venvDir(dataDir, platform), ...(windows ? ['Scripts', 'python.exe'] : ['bin', 'python3']));
+  const ownPython = venvPython(venvDir(dataDir, platform), platform);
 
   const listed: PythonCandidatePath[] = [];
   const lathePython = env.LATHE_PYTHON?.trim();
   if (lathePython) listed.push({ path: lathePython, source: 'LATHE_PYTHON' });
-  if (exists(venvPython)) listed.push({ path: venvPython, source: 'venv' });
+  if (chosen) listed.push({ path: chosen, source: 'chosen' });
+  if (exists(ownPython)) listed.push({ path: ownPython, source: 'venv' });
   listed.push({ path: windows ? 'python' : 'python3', source: 'PATH' });
   if (!windows) listed.push({ path: '/usr/bin/python3', source: 'system' });
 

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { PythonReport } from '../contract';
 import type { RunProcess } from '../process/run-process';
 import { pythonReport } from './choose-python';
+import { readChosenInterpreter } from './chosen-interpreter';
 import { probePython, type PythonProbe } from './probe-python';
 import { pythonCandidates, venvDir } from './python-candidates';
 
@@ -53,7 +54,8 @@ export class PythonDiscovery {
     const probes: PythonProbe[] = [];
     // One at a time, stopping at the first with torch: later candidates would only be
     // shown, and each probe can spend seconds initialising CUDA.
-    for (const candidate of pythonCandidates({ env, platform, dataDir, exists })) {
+    const chosen = readChosenInterpreter(dataDir);
+    for (const candidate of pythonCandidates({ env, platform, dataDir, exists, chosen })) {
       const probe = await probePython(candidate, { runProcess, env, platform, runtimeDir });
       probes.push(probe);
       if (probe.info?.torch) break;

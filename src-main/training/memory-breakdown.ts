@@ -11,6 +11,7 @@ import {
   adapterParameterCount,
   computeBytes,
   gradientBytes,
+  keptQuantized,
   logitsBytes,
   optimizerBytes,
   tokensPerMicroBatch,
@@ -59,10 +60,8 @@ export function memoryBreakdown(model: MemoryModel, config: MemoryRunConfig, dev
 
   const parts: Record<MemoryPartName, MemoryPart> = {
     weights: {
-      bytes: weightBytes(model, dtype),
-      explanation:
-        `${formatCount(model.parameterCount)} frozen base parameters dequantized to ${dtype} ` +
-        `(${computeBytes(dtype)} bytes each), whatever the file's own type`,
+      bytes: weightBytes(model, dtype, config.baseWeights),
+      explanation: weightsExplanation(model, config),
     },
     adapter: {
       bytes: adapterBytes(adapterParameters, dtype),
@@ -95,6 +94,22 @@ export function memoryBreakdown(model: MemoryModel, config: MemoryRunConfig, dev
   };
   const totalBytes = Object.values(parts).reduce((sum, part) => sum + part.bytes, 0);
   return { parts, totalBytes, activationsWithoutCheckpointing: withoutCheckpointing, activationsWithCheckpointing: withCheckpointing };
+}
+
+function weightsExplanation(model: MemoryModel, config: MemoryRunConfig): string {
+  const dtype = config.precision;
+  const kept = keptQuantized(model, config.baseWeights);
+  if (kept === null) {
+    return (
+      `${formatCount(model.parameterCount)} frozen base parameters dequantized to ${dtype} ` +
+      `(${computeBytes(dtype)} bytes each), whatever the file's own type`
+    );
+  }
+  const bits = ((8 * kept.bytes) / kept.parameters).toFixed(1);
+  return (
+    `low-memory base: ${formatCount(kept.parameters)} projection weights kept as stored (${bits} bits each), ` +
+    `the other ${formatCount(model.parameterCount - kept.parameters)} in ${dtype}, and one layer expanded at a time`
+  );
 }
 
 function activationsExplanation(model: MemoryModel, config: MemoryRunConfig, attention: AttentionKind, tokens: number): string {

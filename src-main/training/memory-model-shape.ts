@@ -8,7 +8,7 @@
  */
 import { LatheError } from '../contract/errors';
 import type { ModelFacts } from '../contract/model-types';
-import type { ModelShape } from '../contract/memory-types';
+import type { ModelShape, QuantizedProjections } from '../contract/memory-types';
 
 /** The header values `ModelFacts` does not carry. Optional ones take llama.cpp's defaults. */
 export interface ShapeFromHeader {
@@ -22,6 +22,8 @@ export interface ShapeFromHeader {
   ffnDim: number;
   /** True when the tensor list has no `output.weight` (the token embedding is reused). */
   tiedOutput: boolean;
+  /** The projections stored in a block type (what low-memory mode keeps as stored); null when none are. */
+  quantizedProjections?: QuantizedProjections | null;
 }
 
 /**

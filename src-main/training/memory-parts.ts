@@ -7,7 +7,16 @@
  * Notation: N = microBatchSize × maxLength tokens; D embedding width; Hd = heads × head
  * size; F feed-forward width; c = 4 bytes in fp32, 2 in bf16/fp16 (the compute dtype).
  */
-import type { AttentionKind, LoraTarget, MemoryDevice, MemoryModel, MemoryRunConfig, ModelShape, TrainingPrecision } from '../contract/memory-types';
+import type {
+  AttentionKind,
+  LoraTarget,
+  MemoryDevice,
+  MemoryModel,
+  MemoryRunConfig,
+  ModelShape,
+  QuantizedProjections,
+  TrainingPrecision,
+} from '../contract/memory-types';
 
 export const FP32_BYTES = 4;
 const GiB = 1024 ** 3;
@@ -49,11 +58,35 @@ export function adapterParameterCount(shape: ModelShape, lora: MemoryRunConfig['
 }
 
 /**
- * The frozen base model: every tensor is dequantized (F32, F16, BF16, Q8_0 alike) into the
- * compute dtype, norms included, so the file's size does not matter, only its parameter count.
+ * The frozen base model. By default every tensor is dequantized (F32, F16, BF16, Q8_0, Q4_K
+ * alike) into the compute dtype, norms included, so the file's size does not matter, only its
+ * parameter count. In low-memory mode (`baseWeights: 'quantized'`) the projections the file
+ * stores in a block type stay as stored (their bytes in the file) and the rest is dequantized
+ * as before; see `dequantizedLayerBytes` for the one layer expanded at a time.
  */
-export function weightBytes(model: MemoryModel, precision: TrainingPrecision): number {
-  return model.parameterCount * computeBytes(precision);
+export function weightBytes(model: MemoryModel, precision: TrainingPrecision, baseWeights: MemoryRunConfig['baseWeights'] = 'dequantize'): number {
+  const kept = keptQuantized(model, baseWeights);
+  if (kept === null) return model.parameterCount * computeBytes(precision);
+  return (model.parameterCount - kept.parameters) * computeBytes(precision) + kept.bytes + dequantizedLayerBytes(kept, precision);
+}
+
+/** The projections low-memory mode keeps in their blocks, or null when it keeps none. */
+export function keptQuantized(model: MemoryModel, baseWeights: MemoryRunConfig['baseWeights']): QuantizedProjections | null {
+  if (baseWeights !== 'quantized' || !model.quantized || model.quantized.parameters <= 0) return null;
+  return model.quantized;
+}
+
+/** Values the runtime dequantizes per piece (DEQUANTIZE_CHUNK_VALUES in model/quantized_linear.py). */
+export const DEQUANTIZE_CHUNK_VALUES = 2 ** 24;
+
+/**
+ * The transient of low-memory mode: one projection dequantized at a time into the compute
+ * dtype, in the forward and again in the backward pass (model/quantized_linear.py), plus the
+ * integer codes and per-value scales the dequantizer builds for one piece of it (about four
+ * float32-sized tensors of at most DEQUANTIZE_CHUNK_VALUES values).
+ */
+export function dequantizedLayerBytes(kept: QuantizedProjections, precision: TrainingPrecision): number {
+  return kept.largestParameters * computeBytes(precision) + Math.min(kept.largestParameters, DEQUANTIZE_CHUNK_VALUES) * 4 * FP32_BYTES;
 }
 
 /**

@@ -37,6 +37,12 @@ export function suggestMemoryChanges(model: MemoryModel, config: MemoryRunConfig
   };
 
   const candidates: { change: Change; text: (saved: string) => string }[] = [];
+  if (config.baseWeights !== 'quantized' && model.quantized && model.quantized.parameters > 0) {
+    candidates.push({
+      change: { baseWeights: 'quantized' },
+      text: (saved) => `Keep the quantized base in its blocks, the low-memory mode (saves ${saved}; steps are slower, each layer is expanded as it is used)`,
+    });
+  }
   if (!config.gradientCheckpointing) {
     candidates.push({
       change: { gradientCheckpointing: true },

@@ -5,12 +5,13 @@
  */
 import { AppShell, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { findPage, PAGES } from './pages/registry';
 import { useRunsData } from './pages/runs/useRunsData';
 import { AppHeader } from './shell/AppHeader';
 import { AppVersion } from './shell/AppVersion';
 import { ConnectionBanner } from './shell/ConnectionBanner';
+import { usePageRequestStore } from './shell/page-request';
 import { PageNav } from './shell/PageNav';
 import { usePageHotkeys } from './shell/usePageHotkeys';
 
@@ -28,6 +29,16 @@ export function App() {
     [nav],
   );
   usePageHotkeys(PAGES, openPage);
+  // A page asked for another (e.g. "Chat with this run" → the Playground).
+  useEffect(
+    () =>
+      usePageRequestStore.subscribe((state) => {
+        if (state.requested === null) return;
+        openPage(state.requested);
+        state.clearRequest();
+      }),
+    [openPage],
+  );
   // Runs go on whichever page is shown: their list, live events and end-of-run toasts too.
   useRunsData();
 

@@ -173,8 +173,8 @@ def test_the_same_seed_writes_the_same_bytes_and_another_seed_does_not(tmp_path:
 def test_unknown_choices_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown architecture 'gpt2'"):
         make_demo_model(str(tmp_path / "x.gguf"), arch="gpt2")
-    with pytest.raises(ValueError, match="unknown dtype 'q4_k'"):
-        make_demo_model(str(tmp_path / "x.gguf"), dtype="q4_k")
+    with pytest.raises(ValueError, match="unknown dtype 'iq4_xs'"):
+        make_demo_model(str(tmp_path / "x.gguf"), dtype="iq4_xs")
     assert os.listdir(tmp_path) == []
 
 
@@ -214,7 +214,7 @@ def test_make_model_prints_one_json_line_describing_the_file(tmp_path: Path) -> 
     [
         (["--arch", "mistral"], "invalid choice: 'mistral'"),
         (["--size", "huge"], "invalid choice: 'huge'"),
-        (["--dtype", "q4_k"], "invalid choice: 'q4_k'"),
+        (["--dtype", "iq4_xs"], "invalid choice: 'iq4_xs'"),
         (["--seed", "-1"], "must be between 0 and 2**63 - 1"),
         (["--seed", "abc"], "not an integer: 'abc'"),
         (["--seed", str(2**63)], "must be between 0"),

@@ -246,8 +246,8 @@ def test_writer_refuses_bad_names_types_and_rows() -> None:
         writer.add_tensor("n" * 64, torch.ones(32))
     with pytest.raises(ValueError, match="blocks of 32 values, but a row here has 48"):
         writer.add_tensor("q", torch.ones(2, 48), GGMLType.Q8_0)
-    with pytest.raises(ValueError, match="Q4_K cannot be written"):
-        writer.add_tensor("k", torch.ones(256), GGMLType.Q4_K)
+    with pytest.raises(ValueError, match="IQ4_XS cannot be written"):
+        writer.add_tensor("k", torch.ones(256), GGMLType.IQ4_XS)
     with pytest.raises(ValueError, match="power of two"):
         GGUFWriter(alignment=48)
 
@@ -301,15 +301,15 @@ def test_other_tensor_types_are_listed_and_refused_by_name(tmp_path: Path) -> No
     path = tmp_path / "k.gguf"
     path.write_bytes(
         gguf_bytes(
-            tensors=[("blk.0.ffn_down.weight", (256, 2), GGMLType.Q4_K, 0), ("odd", (4,), 99, 288)],
+            tensors=[("blk.0.ffn_down.weight", (256, 2), GGMLType.IQ4_XS, 0), ("odd", (4,), 99, 288)],
             data=bytes(288 + 32),
         )
     )
     with GGUFReader(path) as gguf:
-        q4k = gguf.tensors["blk.0.ffn_down.weight"]
-        assert (q4k.type_name, q4k.nbytes, q4k.shape) == ("Q4_K", 288, (2, 256))
+        iq4 = gguf.tensors["blk.0.ffn_down.weight"]
+        assert (iq4.type_name, iq4.nbytes, iq4.shape) == ("IQ4_XS", 272, (2, 256))
         assert gguf.tensors["odd"].type_name == "type 99"
-        with pytest.raises(GGUFError, match=r"'blk\.0\.ffn_down\.weight' is stored as Q4_K") as refused:
+        with pytest.raises(GGUFError, match=r"'blk\.0\.ffn_down\.weight' is stored as IQ4_XS") as refused:
             gguf.tensor("blk.0.ffn_down.weight")
         assert refused.value.kind == "unsupported"
         with pytest.raises(GGUFError, match="'odd' has type 99"):

@@ -50,6 +50,13 @@ PROMPTS: Dict[str, List[int]] = {
 }
 ARCHS = ("llama", "qwen2")
 DTYPES = ("f32", "f16", "bf16", "q8_0")
+# Block types, each on a tiny model (k-quants on both families; the older 32-value types on
+# one each, to keep the llama.cpp runs few). A tiny model's rows are 64 wide, so its k-quant
+# files keep ffn_down (256-wide rows) in the k-quant and the other matrices in the 32-value
+# fallback, as llama.cpp's quantizer does; every value layout is also checked against a
+# plain reading of the formats in test_quants.py.
+QUANT_MODELS = (("llama", "q4_0"), ("llama", "q5_0"), ("qwen2", "q4_1"), ("qwen2", "q5_1"),
+                *((arch, dtype) for dtype in ("q2_k", "q3_k", "q4_k", "q5_k", "q6_k") for arch in ARCHS))
 
 torch.set_num_threads(2)
 
@@ -83,7 +90,10 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, str]:
         for dtype in DTYPES:
             paths[f"{arch}-{dtype}"] = make_demo_model(str(folder / f"{arch}-{dtype}.gguf"), arch=arch, dtype=dtype)["path"]
         paths[f"{arch}-sharp"] = write_variant(folder / f"{arch}-sharp.gguf", arch)
+        paths[f"{arch}-sharp-q4_k"] = write_variant(folder / f"{arch}-sharp-q4_k.gguf", arch, dtype="q4_k")
         paths[f"{arch}-sharp-f16"] = write_variant(folder / f"{arch}-sharp-f16.gguf", arch, dtype="f16")
+    for arch, dtype in QUANT_MODELS:
+        paths[f"{arch}-{dtype}"] = make_demo_model(str(folder / f"{arch}-{dtype}.gguf"), arch=arch, dtype=dtype)["path"]
     # llama 3.x rope: per-frequency divisors in rope_freqs.weight (head_dim 16 → 8 of them).
     factors = torch.tensor([2.0, 1.0, 1.5, 2.0, 4.0, 8.0, 8.0, 32.0])
     paths["llama-rope-freqs"] = write_variant(folder / "llama-rope-freqs.gguf", "llama",
@@ -162,6 +172,27 @@ def test_logits_match_llama_cpp_at_every_position(llama_cpp: LlamaCpp, decoders,
     assert expected.shape == (32, 259)
     assert expected.max() - expected.min() > 0.5  # logits that say something
     assert max_delta(got, expected) <= TOLERANCE
+
+
+@pytest.mark.parametrize("arch, dtype", QUANT_MODELS)
+def test_quantized_models_logits_match_llama_cpp(llama_cpp: LlamaCpp, decoders, arch: str, dtype: str) -> None:
+    name = f"{arch}-{dtype}"
+    for prompt in ("text", "chatml"):
+        expected = llama_cpp.logits(name, prompt)
+        assert expected.max() - expected.min() > 0.5
+        assert max_delta(runtime_logits(decoders(name), PROMPTS[prompt]), expected) <= TOLERANCE
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+def test_low_memory_mode_computes_the_same_logits(llama_cpp: LlamaCpp, decoders, arch: str) -> None:
+    # Peaked attention, so a wrong weight would show; the blocks stay quantized in the model.
+    name = f"{arch}-sharp-q4_k"
+    model, _ = load_decoder(llama_cpp.models[name], quantized=True)
+    model.attention = "math"
+    assert type(model.blocks[0].ffn_down).__name__ == "QuantizedLinear"
+    got = runtime_logits(model, PROMPTS["text"])
+    assert max_delta(got, llama_cpp.logits(name, "text")) <= TOLERANCE
+    assert max_delta(got, runtime_logits(decoders(name), PROMPTS["text"])) <= EXACT_TOLERANCE
 
 
 @pytest.mark.parametrize("model", ["llama-f32", "qwen2-f32", "llama-sharp", "qwen2-sharp", "llama-rope-freqs", "qwen2-linear-rope"])

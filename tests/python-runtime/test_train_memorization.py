@@ -7,7 +7,8 @@ answers each question greedily. DESIGN §7: a rank-8 LoRA on all seven projectio
 B zero-initialised) of the random 128 x 4 demo model recalls 8 short answers after ~40
 steps at lr 3e-3 with all 8 examples in every step, given a decaying schedule. Recall is
 judged exactly, not by loss: the random output matrix keeps the loss near 3 even when every
-greedy answer is right.
+greedy answer is right. The same holds for a Q4_K base trained with ``base_weights:
+"quantized"`` (its blocks never dequantized into the model).
 """
 
 from __future__ import annotations
@@ -44,14 +45,13 @@ def llama_answers(model: Path, adapter: Optional[Path], questions: List[str]) ->
     return json.loads(done.stdout)
 
 
-def test_llama_cpp_with_the_trained_adapter_answers_what_it_was_taught(tmp_path: Path) -> None:
-    model = tmp_path / "small.gguf"
-    make_demo_model(str(model), size="small")
+def memorize_and_ask_llama_cpp(tmp_path: Path, model: Path, **settings: object) -> None:
+    """Train on QA_PAIRS, then check llama.cpp recalls every answer with the adapter and none without."""
     write_prepared(tmp_path / "data", QA_PAIRS)
     config = write_run_config(
         tmp_path / "run.json", base_model=str(model), data=str(tmp_path / "data"), output_dir=str(tmp_path / "out"),
         lora={"rank": 8, "alpha": 16}, optimizer={"lr": 3e-3}, schedule={"kind": "cosine"}, steps=STEPS,
-        micro_batch_size=8, precision="fp32", device="cpu", threads=2, log_every=10,
+        micro_batch_size=8, precision="fp32", device="cpu", threads=2, log_every=10, **settings,
     )
     code, events, stderr = run_train(config)
     assert code == 0, stderr
@@ -63,3 +63,18 @@ def test_llama_cpp_with_the_trained_adapter_answers_what_it_was_taught(tmp_path:
     assert llama_answers(model, Path(done["adapter"]["gguf"]), questions) == expected
     untrained = llama_answers(model, None, questions)
     assert not any(got == want for got, want in zip(untrained, expected)), untrained
+
+
+def test_llama_cpp_with_the_trained_adapter_answers_what_it_was_taught(tmp_path: Path) -> None:
+    model = tmp_path / "small.gguf"
+    make_demo_model(str(model), size="small")
+    memorize_and_ask_llama_cpp(tmp_path, model)
+
+
+def test_an_adapter_trained_on_a_q4_k_base_kept_quantized_works_in_llama_cpp(tmp_path: Path) -> None:
+    # The small model in Q4_K (its 512-wide ffn_down rows) with Q5_0 where rows are 128 wide,
+    # as llama.cpp mixes them, trained in low-memory mode: llama.cpp applies the adapter to
+    # the very blocks the runtime trained through.
+    model = tmp_path / "small-q4_k.gguf"
+    make_demo_model(str(model), size="small", dtype="q4_k")
+    memorize_and_ask_llama_cpp(tmp_path, model, base_weights="quantized")

@@ -221,17 +221,17 @@ def test_a_missing_damaged_or_unsupported_model_is_a_typed_error(files: Dict[str
     damaged = error_of(config_for(files, tmp_path, base_model=str(truncated)))
     assert (damaged["kind"], damaged["cause"]) == ("unsupported_model", "invalid_file") and "truncated" in damaged["message"]
 
-    # The same model with one matrix marked Q4_K (its data would fit: Q4_K is smaller than F32).
+    # The same model with one matrix marked IQ4_XS (its data would fit: IQ4_XS is smaller than F32).
     data = bytearray(files["tiny"].read_bytes())
     name = b"blk.0.ffn_down.weight"
     at = data.index(struct.pack("<Q", len(name)) + name) + 8 + len(name)
     n_dims = struct.unpack_from("<I", data, at)[0]
-    struct.pack_into("<I", data, at + 4 + 8 * n_dims, 12)  # GGML_TYPE_Q4_K
-    quantized = tmp_path / "q4k.gguf"
+    struct.pack_into("<I", data, at + 4 + 8 * n_dims, 23)  # GGML_TYPE_IQ4_XS
+    quantized = tmp_path / "iq4xs.gguf"
     quantized.write_bytes(bytes(data))
     unsupported = error_of(config_for(files, tmp_path, base_model=str(quantized)))
     assert (unsupported["kind"], unsupported["cause"]) == ("unsupported_model", "unsupported")
-    assert "Q4_K" in unsupported["message"]
+    assert "blk.0.ffn_down.weight is stored as IQ4_XS" in unsupported["message"]
 
 
 def test_bad_settings_and_bad_data_are_reported_before_training(files: Dict[str, Path], tmp_path: Path) -> None:

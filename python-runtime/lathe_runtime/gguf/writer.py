@@ -1,4 +1,4 @@
-"""Write GGUF v3 files: typed metadata and F32/F16/BF16/Q8_0 tensors, atomically.
+"""Write GGUF v3 files: typed metadata and float or quantized (Q8_0, Q4_0–Q5_1, Q2_K–Q6_K) tensors, atomically.
 
 Usage::
 
@@ -49,7 +49,7 @@ from .constants import (
     ggml_type_name,
     tensor_nbytes,
 )
-from .quants import SUPPORTED_TYPES, encode
+from .quants import SUPPORTED_TYPES, encode, supported_type_names
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -107,7 +107,7 @@ class GGUFWriter:
         if name in self._tensors:
             problems.append("the name is already used")
         if ggml_type not in SUPPORTED_TYPES:
-            problems.append(f"type {ggml_type_name(ggml_type)} cannot be written (F32, F16, BF16, Q8_0 can)")
+            problems.append(f"type {ggml_type_name(ggml_type)} cannot be written ({supported_type_names()} can)")
         if not isinstance(values, torch.Tensor):
             values = torch.as_tensor(values)
         if not values.is_floating_point():

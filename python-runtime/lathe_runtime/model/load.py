@@ -13,23 +13,33 @@ initialization to throw away) and every weight is then put in place, frozen
 
 Before any weight is read, the tensor list is checked against what the configuration expects:
 missing tensors, unexpected ones (a variant this runtime would silently ignore: llama.cpp
-refuses those too), shapes and storage types. Every problem is reported in one error.
+refuses those too), shapes and storage types, and ``general.file_type`` against the
+tensors' types (a file that says F16 but holds Q4_K blocks was written wrong). Every
+problem is reported in one error.
+
+``quantized=True`` is the low-memory mode: projections stored in a block type (Q8_0, Q4_0 …
+Q6_K) stay in their blocks (``QuantizedLinear``) and are dequantized per layer as they are
+used, so no full-precision copy of them is ever held. Embeddings and norms are dequantized
+as usual.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 from torch import nn
 
 from ..gguf import GGMLType, GGUFError, GGUFReader, TensorInfo
+from ..gguf.quants import QUANTIZED_TYPES, SUPPORTED_TYPES, supported_type_names
 from .config import DecoderConfig, config_from_gguf
-from .decoder import Decoder, gguf_tensor_name, parameter_name
+from .decoder import TARGETS, Decoder, gguf_tensor_name, parameter_name
 from .errors import InvalidModelError, ModelNotFoundError, UnsupportedModelError, from_gguf_error
+from .file_type import file_type_problem
+from .quantized_linear import QuantizedLinear, QuantizedWeight, return_large_frees_to_the_system
 
-READABLE_TYPES = (GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0)
+READABLE_TYPES = SUPPORTED_TYPES
 # Not a parameter: llama 3.x's rope divisors live in the rotary embedding (a buffer).
 ROPE_FREQS = "rope_freqs.weight"
 
@@ -63,11 +73,15 @@ def expected_tensors(config: DecoderConfig) -> Dict[str, Tuple[int, ...]]:
     return shapes
 
 
-def check_tensors(config: DecoderConfig, tensors: Dict[str, TensorInfo]) -> None:
+def check_tensors(config: DecoderConfig, tensors: Dict[str, TensorInfo], file_type: Optional[int] = None) -> None:
     """Compare the file's tensors with ``expected_tensors``; raise one error listing every
-    missing, unexpected, misshapen or unreadable tensor."""
+    missing, unexpected, misshapen or unreadable tensor, and a ``general.file_type`` that
+    the tensors contradict."""
     expected = expected_tensors(config)
     invalid: List[str] = []
+    mismatch = file_type_problem(file_type, tensors)
+    if mismatch:
+        invalid.append(mismatch)
     unsupported: List[str] = []
     missing = [name for name in expected if name not in tensors]
     if missing:
@@ -82,7 +96,7 @@ def check_tensors(config: DecoderConfig, tensors: Dict[str, TensorInfo]) -> None
         if tuple(info.shape) != shape:
             invalid.append(f"{name} has shape {list(info.shape)}; the metadata says {list(shape)}")
         if info.ggml_type not in READABLE_TYPES:
-            unsupported.append(f"{name} is stored as {info.type_name}; this runtime reads F32, F16, BF16 and Q8_0")
+            unsupported.append(f"{name} is stored as {info.type_name}; this runtime reads {supported_type_names()}")
     if invalid:
         subject = f"The {config.architecture} model's tensors do not match its metadata"
         raise InvalidModelError.listing(subject, invalid + unsupported)
@@ -90,9 +104,12 @@ def check_tensors(config: DecoderConfig, tensors: Dict[str, TensorInfo]) -> None
         raise UnsupportedModelError.listing(f"This {config.architecture} model cannot be trained yet", unsupported)
 
 
-def load_decoder(path: PathLike, dtype: torch.dtype = torch.float32,
-                 device: Union[str, torch.device] = "cpu") -> Tuple[Decoder, DecoderConfig]:
+def load_decoder(path: PathLike, dtype: torch.dtype = torch.float32, device: Union[str, torch.device] = "cpu",
+                 quantized: bool = False) -> Tuple[Decoder, DecoderConfig]:
     """Read the GGUF base model at ``path`` into a frozen ``Decoder`` of ``dtype`` on ``device``.
+
+    ``quantized``: keep projections stored in a block type as ``QuantizedLinear`` (the
+    low-memory mode; see the module docstring).
 
     Raises ModelNotFoundError when the file is missing, InvalidModelError when it is damaged,
     truncated or inconsistent, and UnsupportedModelError for an architecture, setting or
@@ -109,11 +126,20 @@ def load_decoder(path: PathLike, dtype: torch.dtype = torch.float32,
         raise ModelNotFoundError(f"The model file {path} cannot be opened: {error.strerror or error}.") from None
     except GGUFError as error:
         raise from_gguf_error(error) from None
+    if quantized and torch.device(device).type == "cpu":
+        return_large_frees_to_the_system()
     with reader:
         config = config_from_gguf(reader.metadata, {name: info.shape for name, info in reader.tensors.items()})
-        check_tensors(config, reader.tensors)
+        check_tensors(config, reader.tensors, reader.metadata.get("general.file_type"))
         model = Decoder(config, device=torch.device("meta"), dtype=dtype)
         for name in expected_tensors(config):
+            info = reader.tensors[name]
+            if quantized and info.ggml_type in QUANTIZED_TYPES and _is_projection(name):
+                # .clone(): the blocks must outlive the file mapping, on the model's device.
+                blocks = reader.raw_tensor(name).to(device=device).clone()
+                weight = QuantizedWeight(blocks, info.ggml_type, (info.shape[0], info.shape[1]), dtype)
+                _set_module(model, parameter_name(name).rpartition(".")[0], QuantizedLinear(weight))
+                continue
             try:
                 values = reader.tensor(name)
             except GGUFError as error:
@@ -128,6 +154,19 @@ def load_decoder(path: PathLike, dtype: torch.dtype = torch.float32,
     _check_materialized(model)
     model.eval()
     return model, config
+
+
+def _is_projection(tensor_name: str) -> bool:
+    """A linear layer's weight (q/k/v/o, feed-forward, output), not an embedding or a norm."""
+    return tensor_name == "output.weight" or (tensor_name.startswith("blk.") and tensor_name.endswith(
+        tuple(f".{attribute}.weight" for attribute in TARGETS.values())))
+
+
+def _set_module(model: nn.Module, name: str, module: nn.Module) -> None:
+    """Put ``module`` at ``name`` (``blocks.0.attn_q``), replacing the meta ``nn.Linear``."""
+    owner_name, _, attribute = name.rpartition(".")
+    owner = model.get_submodule(owner_name) if owner_name else model
+    setattr(owner, attribute, module)
 
 
 def _set_parameter(model: nn.Module, name: str, values: torch.Tensor) -> None:

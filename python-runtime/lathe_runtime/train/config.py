@@ -21,6 +21,7 @@ required, everything else has the default shown)::
       "max_length": null,                     # null: the manifest's maxLength (else the longest example)
       "seed": 0, "precision": "auto",         # fp32 | bf16 | fp16 | auto
       "gradient_checkpointing": false, "packing": false,
+      "base_weights": "dequantize",           # quantized: keep a quantized base in its blocks (low memory, slower)
       "eval_every": 0, "checkpoint_every": 0, "log_every": 1,   # 0: only at the end
       "sample_every": 0,                      # greedy samples of 2 validation prompts; 0: never
       "sample_max_tokens": 64,                # longest sample (it also ends at the model's eos/eot)
@@ -48,6 +49,9 @@ from .errors import ConfigError
 LORA_TARGETS = ("q", "k", "v", "o", "gate", "up", "down")
 SCHEDULES = ("linear", "cosine", "constant")
 PRECISIONS = ("fp32", "bf16", "fp16", "auto")
+# How the frozen base is held: dequantized once at load (fast steps), or kept in its GGUF
+# blocks and dequantized per layer in every pass (QLoRA-class memory; see model/quantized_linear.py).
+BASE_WEIGHTS = ("dequantize", "quantized")
 DEVICE_PATTERN = re.compile(r"^(cpu|mps|auto|cuda(:\d+)?)$")
 MAX_SEED = 2**63 - 1
 
@@ -101,6 +105,7 @@ class RunConfig:
     precision: str = "auto"
     gradient_checkpointing: bool = False
     packing: bool = False
+    base_weights: str = "dequantize"
     eval_every: int = 0
     checkpoint_every: int = 0
     log_every: int = 1
@@ -178,6 +183,7 @@ class _Checker:
             precision=self.choice(raw, "precision", defaults.precision, PRECISIONS),
             gradient_checkpointing=self.boolean(raw, "gradient_checkpointing", defaults.gradient_checkpointing),
             packing=self.boolean(raw, "packing", defaults.packing),
+            base_weights=self.choice(raw, "base_weights", defaults.base_weights, BASE_WEIGHTS),
             eval_every=self.integer(raw, "eval_every", defaults.eval_every, low=0),
             checkpoint_every=self.integer(raw, "checkpoint_every", defaults.checkpoint_every, low=0),
             log_every=self.integer(raw, "log_every", defaults.log_every, low=1),

@@ -131,7 +131,8 @@ def setup(config: RunConfig, resume: bool, events: EventWriter, team: Team) -> S
     log.info("training %s on %s: %d examples in %d rows, %d steps, %s on %s with %d threads",
              base.name or os.path.basename(config.base_model), config.data, data.train.examples, len(rows),
              plan.total_steps, precision.name, device, threads)
-    model, _ = load_decoder(config.base_model, dtype=precision.weights, device=device)
+    model, _ = load_decoder(config.base_model, dtype=precision.weights, device=device,
+                            quantized=config.base_weights == "quantized")
     model.gradient_checkpointing = config.gradient_checkpointing and non_reentrant_checkpointing()
     if config.gradient_checkpointing and not model.gradient_checkpointing:
         log.warning("gradient checkpointing is off: this torch's checkpoint() has no use_reentrant=False")

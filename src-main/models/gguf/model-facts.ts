@@ -5,22 +5,24 @@
  */
 import { basename, extname } from 'node:path';
 import type { ModelFacts } from '../../contract/model-types';
+import { fileTypeMismatch } from './file-type-consistency';
 import type { GgufHeader } from './gguf-types';
 import { llamaFileTypeName } from './llama-file-types';
 import { loadProblems } from './load-problems';
 import { metadataArrayLength, metadataInteger, metadataString } from './metadata-access';
+import { TRAINABLE_ARCHITECTURES, TRAINABLE_TENSOR_TYPES } from './trainable-types';
 
-/** What the training runtime reads today (DESIGN §2: llama and qwen2 first; F32/F16/BF16/Q8_0 first). */
-export const TRAINABLE_ARCHITECTURES: readonly string[] = ['llama', 'qwen2'];
-export const TRAINABLE_TENSOR_TYPES: readonly string[] = ['F32', 'F16', 'BF16', 'Q8_0'];
+export { TRAINABLE_ARCHITECTURES, TRAINABLE_TENSOR_TYPES } from './trainable-types';
 
 export function modelFactsFromHeader(header: GgufHeader, fileName: string): ModelFacts {
   const architecture = metadataString(header, 'general.architecture');
   const arch = architecture ?? '';
   const tensorTypes = tensorTypeCounts(header);
   const problems = loadProblems(header);
-  const reasons = notTrainableReasons(header, architecture, tensorTypes, problems);
   const fileType = metadataInteger(header, 'general.file_type');
+  const reasons = notTrainableReasons(header, architecture, tensorTypes, problems);
+  const mismatch = fileTypeMismatch(fileType, tensorTypes);
+  if (mismatch !== null) reasons.push(mismatch);
   return {
     displayName: metadataString(header, 'general.name')?.trim() || basename(fileName, extname(fileName)),
     architecture: architecture ?? 'unknown',

@@ -28,12 +28,13 @@ export interface PlanMemoryModel {
 export function memoryModelFor(facts: ModelFacts | null, header: ShapeFromHeader | null): PlanMemoryModel | null {
   if (facts === null) return null;
   if (header !== null) {
+    const quantized = header.quantizedProjections ?? null;
     try {
-      return { model: { parameterCount: facts.parameterCount, shape: shapeFromFacts(facts, header) }, approximate: null };
+      return { model: { parameterCount: facts.parameterCount, shape: shapeFromFacts(facts, header), quantized }, approximate: null };
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       const guessed = guessedShape(facts);
-      return guessed === null ? null : { model: { parameterCount: facts.parameterCount, shape: guessed }, approximate: why };
+      return guessed === null ? null : { model: { parameterCount: facts.parameterCount, shape: guessed, quantized }, approximate: why };
     }
   }
   const guessed = guessedShape(facts);
@@ -61,6 +62,8 @@ function guessedShape(facts: ModelFacts): ModelShape | null {
 /** The run settings that decide memory. */
 export type MemorySettings = Pick<RunSettings, 'microBatchSize' | 'maxLength' | 'gradientCheckpointing' | 'precision'> & {
   lora: Pick<RunSettings['lora'], 'rank' | 'targets'>;
+  /** Absent: `dequantize`. */
+  baseWeights?: RunSettings['baseWeights'];
 };
 
 /** The estimator's settings for these run settings on this device. */
@@ -72,6 +75,7 @@ export function memoryConfigFor(settings: MemorySettings, kind: MemoryDevice['ki
     precision: estimatePrecision(settings.precision, kind),
     lora: { rank: settings.lora.rank, targets: settings.lora.targets },
     optimizer: 'adamw',
+    baseWeights: settings.baseWeights ?? 'dequantize',
   };
 }
 

@@ -5,7 +5,7 @@
  * run and what happens during it, which depend on the batch.
  */
 import type { ModelFacts } from '../../contract/model-types';
-import type { RunPreset, RunSettings, RunSettingsOverrides } from '../../contract/run-types';
+import type { BaseWeights, RunPreset, RunSettings, RunSettingsOverrides } from '../../contract/run-types';
 import type { MemoryDevice, MemoryModel } from '../../contract/memory-types';
 import { formatCount } from '../memory-units';
 import type { PlanDataset } from './plan-types';
@@ -67,7 +67,7 @@ export function presetSettings(preset: RunPreset, context: PresetContext): Prese
   // the largest micro-batch that fits the device comfortably; checkpointing only when needed.
   const target = Math.max(1, Math.min(size.batch, examples || size.batch));
   const fitted = fitBatch(target, context, maxLength, rank, targets);
-  const { microBatchSize, gradientCheckpointing } = fitted;
+  const { microBatchSize, gradientCheckpointing, baseWeights } = fitted;
   const gradientAccumulation = Math.max(1, Math.floor(target / microBatchSize));
   reasons.push(fitted.reason(gradientAccumulation));
 
@@ -104,6 +104,7 @@ export function presetSettings(preset: RunPreset, context: PresetContext): Prese
     precision: 'auto',
     gradientCheckpointing,
     packing: false,
+    baseWeights,
     evalEvery,
     checkpointEvery,
     sampleEvery,
@@ -135,10 +136,18 @@ function presetMaxLength(ceiling: number, context: number | null, dataset: PlanD
 interface FittedBatch {
   microBatchSize: number;
   gradientCheckpointing: boolean;
+  baseWeights: BaseWeights;
   reason: (accumulation: number) => string;
 }
 
-/** The largest micro-batch (halving from `target`) that fits comfortably, first without checkpointing. */
+const LOW_MEMORY_REASON = '; the quantized base stays in its blocks (low-memory mode: slower steps, far less memory), as dequantized it does not fit comfortably';
+
+/**
+ * The largest micro-batch (halving from `target`) that fits comfortably: first without
+ * checkpointing, with the base dequantized and then, for a quantized base, kept in its blocks
+ * (low-memory mode costs less time than recomputing every activation); then the same with
+ * checkpointing.
+ */
 function fitBatch(target: number, context: PresetContext, presetLength: number, rank: number, targets: RunSettings['lora']['targets']): FittedBatch {
   const { memoryModel, device, overrides } = context;
   const batchText = (micro: number, accumulation: number): string =>
@@ -150,45 +159,61 @@ function fitBatch(target: number, context: PresetContext, presetLength: number, 
     return {
       microBatchSize: micro,
       gradientCheckpointing: false,
+      baseWeights: overrides.baseWeights ?? 'dequantize',
       reason: (acc) => `Batch ${batchText(micro, acc)}; ${why}.`,
     };
   }
   const budget = device.memory;
-  const probe = (micro: number, checkpointing: boolean): boolean => {
+  const quantizedBase = (memoryModel.quantized?.parameters ?? 0) > 0;
+  const modes: BaseWeights[] = overrides.baseWeights !== undefined ? [overrides.baseWeights] : quantizedBase ? ['dequantize', 'quantized'] : ['dequantize'];
+  const probe = (micro: number, checkpointing: boolean, baseWeights: BaseWeights): boolean => {
     const settings: MemorySettings = {
       microBatchSize: micro,
       maxLength: overrides.maxLength ?? presetLength,
       gradientCheckpointing: checkpointing,
       precision: overrides.precision ?? 'auto',
       lora: { rank: overrides.lora?.rank ?? rank, targets: overrides.lora?.targets ?? targets },
+      baseWeights,
     };
     const estimate = tryEstimate(memoryModel, settings, budget, device.kind);
     return estimate !== null && estimate.fits === 'yes';
   };
+  // Low-memory mode is the preset's choice only when the dequantized base does not fit.
+  const lowMemory = (mode: BaseWeights): string => (mode === 'quantized' && overrides.baseWeights === undefined ? LOW_MEMORY_REASON : '');
   const sizes: number[] = [];
   for (let micro = target; micro >= 1; micro = Math.floor(micro / 2)) sizes.push(micro);
-  for (const micro of sizes) {
-    if (probe(micro, false)) {
-      return {
-        microBatchSize: micro,
-        gradientCheckpointing: false,
-        reason: (acc) => `Batch ${batchText(micro, acc)}${micro < target ? ': the largest micro-batch that fits the device comfortably' : ''}.`,
-      };
+  for (const baseWeights of modes) {
+    for (const micro of sizes) {
+      if (probe(micro, false, baseWeights)) {
+        const smaller = micro < target ? ': the largest micro-batch that fits the device comfortably' : '';
+        return {
+          microBatchSize: micro,
+          gradientCheckpointing: false,
+          baseWeights,
+          reason: (acc) => `Batch ${batchText(micro, acc)}${smaller}${lowMemory(baseWeights)}.`,
+        };
+      }
     }
   }
-  for (const micro of sizes) {
-    if (probe(micro, true)) {
-      return {
-        microBatchSize: micro,
-        gradientCheckpointing: true,
-        reason: (acc) => `Batch ${batchText(micro, acc)} with gradient checkpointing on: memory is tight, and recomputing activations (about a third more work) is what lets it fit.`,
-      };
+  for (const baseWeights of modes) {
+    for (const micro of sizes) {
+      if (probe(micro, true, baseWeights)) {
+        return {
+          microBatchSize: micro,
+          gradientCheckpointing: true,
+          baseWeights,
+          reason: (acc) =>
+            `Batch ${batchText(micro, acc)} with gradient checkpointing on: memory is tight, and recomputing activations (about a third more work) is what lets it fit${lowMemory(baseWeights)}.`,
+        };
+      }
     }
   }
+  const last = modes[modes.length - 1] ?? 'dequantize';
   return {
     microBatchSize: 1,
     gradientCheckpointing: true,
-    reason: (acc) => `Batch ${batchText(1, acc)} with gradient checkpointing: even this does not fit comfortably (see the memory estimate).`,
+    baseWeights: last,
+    reason: (acc) => `Batch ${batchText(1, acc)} with gradient checkpointing${last === 'quantized' ? ' and the base kept quantized' : ''}: even this does not fit comfortably (see the memory estimate).`,
   };
 }
 

@@ -43,6 +43,7 @@ export function runJsonFor(
     precision: settings.precision,
     gradient_checkpointing: settings.gradientCheckpointing,
     packing: settings.packing,
+    base_weights: settings.baseWeights,
     eval_every: settings.evalEvery,
     checkpoint_every: settings.checkpointEvery,
     sample_every: settings.sampleEvery,

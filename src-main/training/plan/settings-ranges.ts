@@ -41,6 +41,7 @@ const RANGES: readonly Range[] = [
   { path: 'precision', value: (s) => s.precision, ok: oneOf(['auto', 'fp32', 'bf16', 'fp16']), expected: 'auto, fp32, bf16 or fp16' },
   { path: 'gradientCheckpointing', value: (s) => s.gradientCheckpointing, ok: isBoolean, expected: 'on or off' },
   { path: 'packing', value: (s) => s.packing, ok: isBoolean, expected: 'on or off' },
+  { path: 'baseWeights', value: (s) => s.baseWeights, ok: oneOf(['dequantize', 'quantized']), expected: 'dequantize or quantized' },
   { path: 'evalEvery', value: (s) => s.evalEvery, ok: isWhole(0, 1e8), expected: 'a whole number of 0 or more' },
   { path: 'checkpointEvery', value: (s) => s.checkpointEvery, ok: isWhole(0, 1e8), expected: 'a whole number of 0 or more' },
   { path: 'sampleEvery', value: (s) => s.sampleEvery, ok: isWhole(0, 1e8), expected: 'a whole number of 0 or more' },

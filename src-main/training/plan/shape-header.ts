@@ -5,8 +5,29 @@
  */
 import { LatheError } from '../../contract/errors';
 import { inspectGguf } from '../../models/gguf/inspect-gguf';
+import type { GgufTensorInfo } from '../../models/gguf/gguf-types';
 import { metadataInteger, metadataString } from '../../models/gguf/metadata-access';
+import { QUANTIZED_TENSOR_TYPES } from '../../models/gguf/trainable-types';
+import type { QuantizedProjections } from '../../contract/memory-types';
 import type { ShapeFromHeader } from '../memory-model-shape';
+
+/** The weights low-memory mode keeps in their blocks: the seven projections of each block and the output (python-runtime/lathe_runtime/model/load.py). */
+const PROJECTION = /^(output|blk\.\d+\.(attn_q|attn_k|attn_v|attn_output|ffn_gate|ffn_up|ffn_down))\.weight$/;
+
+/** The projections of `tensors` stored in a block type the runtime can keep as stored; null when none are. */
+export function quantizedProjections(tensors: readonly GgufTensorInfo[]): QuantizedProjections | null {
+  let parameters = 0;
+  let bytes = 0;
+  let largestParameters = 0;
+  for (const tensor of tensors) {
+    if (!PROJECTION.test(tensor.name) || !QUANTIZED_TENSOR_TYPES.includes(tensor.typeName) || tensor.byteSize === null) continue;
+    const count = tensor.dims.reduce((n, d) => n * d, 1);
+    parameters += count;
+    bytes += tensor.byteSize;
+    largestParameters = Math.max(largestParameters, count);
+  }
+  return parameters === 0 ? null : { parameters, bytes, largestParameters };
+}
 
 /**
  * Reads `<arch>.attention.head_count`, `…head_count_kv`, `…key_length`,
@@ -33,5 +54,6 @@ export async function readShapeHeader(path: string): Promise<ShapeFromHeader> {
     headDim: metadataInteger(header, `${arch}.attention.key_length`),
     ffnDim,
     tiedOutput: !header.tensors.some((tensor) => tensor.name === 'output.weight'),
+    quantizedProjections: quantizedProjections(header.tensors),
   };
 }

@@ -7,6 +7,7 @@ import type { ModelEntry } from '../../contract/model-types';
 import type { RunSettings } from '../../contract/run-types';
 import type { PythonReport } from '../../contract/system-types';
 import type { MemoryEstimate } from '../../contract/memory-types';
+import { QUANTIZED_TENSOR_TYPES } from '../../models/gguf/trainable-types';
 import { formatBytes } from '../memory-units';
 import type { PlanDevice } from './plan-device';
 import type { PlanDataset } from './plan-types';
@@ -65,6 +66,10 @@ export function checkRun(check: RunCheck): RunVerdict {
   }
   lengthChecks(check, problems, warnings);
   precisionChecks(check, problems, warnings);
+  if (settings.baseWeights === 'quantized' && facts && !Object.keys(facts.tensorTypes).some((type) => QUANTIZED_TENSOR_TYPES.includes(type))) {
+    const stored = Object.keys(facts.tensorTypes).join(', ');
+    warnings.push(`The low-memory base has nothing to keep quantized: this model stores its tensors as ${stored}, so it is dequantized as usual.`);
+  }
 
   if (settings.steps !== null && settings.epochs !== null) warnings.push(`Both steps (${settings.steps}) and epochs (${settings.epochs}) are set: the run takes ${settings.steps} steps and ignores epochs.`);
   const total = counts.totalSteps;

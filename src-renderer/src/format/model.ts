@@ -27,4 +27,5 @@ export const ORIGIN_LABEL: Record<ModelEntry['origin'], string> = {
   upload: 'Uploaded',
   lmstudio: 'LM Studio',
   ollama: 'Ollama',
+  download: 'Downloaded',
 };

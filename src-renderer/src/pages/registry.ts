@@ -5,6 +5,7 @@
 import type { ComponentType } from 'react';
 import { DatasetsPage } from './datasets/DatasetsPage';
 import { ModelsPage } from './models/ModelsPage';
+import { PlaygroundPage } from './playground/PlaygroundPage';
 import { RunsPage } from './runs/RunsPage';
 import { SystemPage } from './system/SystemPage';
 import { TrainPage } from './train/TrainPage';
@@ -22,6 +23,7 @@ export const PAGES: readonly PageEntry[] = [
   { id: 'models', label: 'Models', description: 'GGUF base models', component: ModelsPage },
   { id: 'train', label: 'Train', description: 'Start a fine-tune', component: TrainPage },
   { id: 'runs', label: 'Runs', description: 'History and comparison', component: RunsPage },
+  { id: 'playground', label: 'Playground', description: 'Chat with what you trained', component: PlaygroundPage },
   { id: 'system', label: 'System', description: 'Hardware and Python', component: SystemPage },
 ];
 

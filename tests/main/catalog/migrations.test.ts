@@ -39,6 +39,10 @@ function seed(db: Database.Database, version: number): void {
     db.prepare("INSERT INTO run_eval_points (run_id, step, val_loss) VALUES ('r1', 1, 2.6)").run();
     db.prepare("INSERT INTO run_samples (run_id, step, seq, prompt, output, reference) VALUES ('r1', 1, 0, 'Hi', 'Hello', NULL)").run();
   }
+  if (version >= 6) {
+    db.prepare("INSERT INTO conversations (id, title, model_id, panes_json, system_prompt, sampling_json, created_at, updated_at) VALUES ('c1', 'Hi', 'm1', '[]', '', '{}', 1, 1)").run();
+    db.prepare("INSERT INTO conversation_messages (conversation_id, seq, role, content, pane_index, stats_json, created_at) VALUES ('c1', 0, 'user', 'Hi', NULL, NULL, 1)").run();
+  }
 }
 
 describe('catalog migrations', () => {
@@ -129,6 +133,31 @@ describe('catalog migrations', () => {
     // Removing a run removes its points (and samples) with it.
     catalog.db.prepare("DELETE FROM runs WHERE id = 'r1'").run();
     expect(catalog.db.prepare('SELECT count(*) AS n FROM run_train_points').get()).toEqual({ n: 0 });
+    catalog.close();
+  });
+
+  it('schema 6 adds conversations whose messages go with them and take only chat roles', () => {
+    const file = tempFile();
+    const old = new Database(file);
+    migrate(old, migrations.slice(0, 5), file);
+    seed(old, 5);
+    old.close();
+    const catalog = openCatalog(file);
+    catalog.db.prepare("INSERT INTO conversations (id, title, model_id, panes_json, sampling_json, created_at, updated_at) VALUES ('c1', 'Hi', 'm1', '[]', '{}', 1, 1)").run();
+    catalog.db.prepare("INSERT INTO conversation_messages (conversation_id, seq, role, content, created_at) VALUES ('c1', 0, 'user', 'Hi', 1)").run();
+    expect(catalog.db.prepare('SELECT system_prompt, pane_index, stats_json FROM conversations JOIN conversation_messages ON id = conversation_id').all()).toEqual([
+      { system_prompt: '', pane_index: null, stats_json: null },
+    ]);
+    expect(() =>
+      catalog.db.prepare("INSERT INTO conversation_messages (conversation_id, seq, role, content, created_at) VALUES ('c1', 1, 'tool', 'x', 1)").run(),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      catalog.db.prepare("INSERT INTO conversation_messages (conversation_id, seq, role, content, created_at) VALUES ('nope', 0, 'user', 'x', 1)").run(),
+    ).toThrow(/FOREIGN KEY/);
+    catalog.db.prepare("DELETE FROM conversations WHERE id = 'c1'").run();
+    expect(catalog.db.prepare('SELECT count(*) AS n FROM conversation_messages').get()).toEqual({ n: 0 });
+    // Runs and models are untouched by it.
+    expect(catalog.db.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 1 });
     catalog.close();
   });
 

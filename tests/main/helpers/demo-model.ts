@@ -21,8 +21,8 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type DemoArch = 'llama' | 'qwen2';
-export type DemoSize = 'tiny' | 'small';
-export type DemoDtype = 'f32' | 'f16' | 'bf16' | 'q8_0';
+export type DemoSize = 'tiny' | 'small' | 'wide';
+export type DemoDtype = 'f32' | 'f16' | 'bf16' | 'q8_0' | 'q4_0' | 'q4_1' | 'q5_0' | 'q5_1' | 'q2_k' | 'q3_k' | 'q4_k' | 'q5_k' | 'q6_k';
 
 export interface DemoModelOptions {
   arch?: DemoArch;

@@ -115,6 +115,28 @@ describe('pythonCandidates', () => {
   });
 });
 
+describe('pythonCandidates with a chosen interpreter', () => {
+  it('puts the chosen one after LATHE_PYTHON and before Lathe’s venv', () => {
+    const listed = (env: NodeJS.ProcessEnv) => pythonCandidates({ env, platform: 'linux', dataDir: '/data', exists: everything, chosen: '/opt/py/bin/python3' });
+    expect(listed({}).map((candidate) => candidate.source)).toEqual(['chosen', 'venv', 'PATH', 'system']);
+    expect(listed({ LATHE_PYTHON: '/env/python' }).map((candidate) => `${candidate.source} ${candidate.path}`)).toEqual([
+      'LATHE_PYTHON /env/python',
+      'chosen /opt/py/bin/python3',
+      'venv /data/python/venv/bin/python3',
+      'PATH python3',
+      'system /usr/bin/python3',
+    ]);
+  });
+
+  it('lists a chosen interpreter that is also the system one once, as chosen', () => {
+    const candidates = pythonCandidates({ env: {}, platform: 'linux', dataDir: '/data', exists: nothing, chosen: '/usr/bin/python3' });
+    expect(candidates).toEqual([
+      { path: '/usr/bin/python3', source: 'chosen' },
+      { path: 'python3', source: 'PATH' },
+    ]);
+  });
+});
+
 describe('venvDir', () => {
   it.each([
     ['/home/ada/.local/share/lathe', 'linux', '/home/ada/.local/share/lathe/python/venv'],

@@ -16,6 +16,7 @@ export function runSettings(overrides: Partial<RunSettings> = {}): RunSettings {
     precision: 'auto',
     gradientCheckpointing: false,
     packing: false,
+    baseWeights: 'dequantize',
     evalEvery: 10,
     checkpointEvery: 20,
     sampleEvery: 0,

@@ -12,6 +12,7 @@ import { ModelUploads } from './add/ModelUploads';
 import { notifyAdded } from './add/notify-added';
 import { SuggestedFolders } from './add/SuggestedFolders';
 import { ModelDetailsDrawer } from './details/ModelDetailsDrawer';
+import { HubCard } from './hub/HubCard';
 import { ModelsTableCard } from './table/ModelsTableCard';
 import { useModelsPageData } from './useModelsPageData';
 
@@ -37,6 +38,7 @@ export function ModelsPage() {
           <ModelUploads />
           <SuggestedFolders />
           <ModelsTableCard />
+          <HubCard />
           <ModelDetailsDrawer />
         </>
       )}

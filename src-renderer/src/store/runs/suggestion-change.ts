@@ -12,6 +12,7 @@ export function suggestionOverrides(suggestion: Pick<MemorySuggestion, 'change'>
   if (change.gradientCheckpointing !== undefined) overrides.gradientCheckpointing = change.gradientCheckpointing;
   if (change.maxLength !== undefined) overrides.maxLength = change.maxLength;
   if (change.precision !== undefined) overrides.precision = change.precision;
+  if (change.baseWeights !== undefined) overrides.baseWeights = change.baseWeights;
   if (change.lora !== undefined) overrides.lora = { rank: change.lora.rank };
   if (change.microBatchSize !== undefined) {
     overrides.microBatchSize = change.microBatchSize;

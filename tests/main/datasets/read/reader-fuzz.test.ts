@@ -22,6 +22,7 @@ import { inspectDataset } from '../../../../src-main/datasets/inspect-dataset';
 import { readDatasetRecords } from '../../../../src-main/datasets/read/read-dataset';
 import type { DatasetLayout, ReadBatch } from '../../../../src-main/datasets/read/read-types';
 import { fixture, tempFolder } from './read-test-helpers';
+import { seededRandom as prng } from '../../helpers/seeded-random';
 
 const dir = tempFolder('reader-fuzz');
 const SEED = Number(process.env.FUZZ_SEED ?? 0x0da7a5e7);
@@ -29,17 +30,6 @@ const CASES = Number(process.env.FUZZ_CASES ?? 600);
 const MAX_MS_PER_CASE = 1000;
 const PARQUET_DECODE_TIMEOUT_MS = 1500;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Bytes that matter to some reader: quotes, escapes, brackets, separators, line ends, zero, invalid and partial UTF-8. */
 const SPECIAL = Buffer.from('"\\{}[],:;\t|\n\r\n\x00\xff\xc3\xe2\x80 ', 'latin1');

@@ -16,23 +16,13 @@ import { emptyReadStats, type GgufHeader } from '../../../../src-main/models/ggu
 import { readGgufHeader } from '../../../../src-main/models/gguf/read-gguf-header';
 import { buildGguf, GGML, v, type GgufLayout, type TestGgufSpec } from './gguf-test-writer';
 import { tempFolder } from './reader-test-helpers';
+import { seededRandom as prng } from '../../helpers/seeded-random';
 
 const dir = tempFolder('gguf-fuzz');
 const CASES = 4000;
 const SEED = 0x5eed_9a7e;
 const MAX_MS_PER_CASE = 500;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base: TestGgufSpec = {
   metadata: [

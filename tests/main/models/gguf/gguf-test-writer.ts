@@ -70,12 +70,14 @@ const TYPE_SIZES: Record<number, [number, number]> = {
   1: [1, 2], // F16
   2: [32, 18], // Q4_0
   8: [32, 34], // Q8_0
+  16: [256, 66], // IQ2_XXS
+  23: [256, 136], // IQ4_XS
   12: [256, 144], // Q4_K
   14: [256, 210], // Q6_K
   30: [1, 2], // BF16
 };
 
-export const GGML = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, Q4_K: 12, Q6_K: 14, BF16: 30 } as const;
+export const GGML = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, Q4_K: 12, Q6_K: 14, IQ2_XXS: 16, IQ4_XS: 23, BF16: 30 } as const;
 
 const VALUE_TYPE_IDS: Record<TestValue['type'], number> = {
   uint8: 0,

@@ -58,32 +58,49 @@ describe('modelFactsFromHeader', () => {
     expect((await factsOf({ arch: 'qwen2', matrixType: GGML.BF16 })).trainable).toBe(true);
   });
 
-  it('says why a K-quant model is not trainable, with the tensor count', async () => {
-    const facts = await factsOf({ embedding: 256, matrixType: GGML.Q4_K });
+  it('is trainable from the k-quant mixes people have (Q4_K_M: Q4_K with some Q6_K)', async () => {
+    const spec = tinyModelSpec({ embedding: 256, matrixType: GGML.Q4_K, set: [['general.file_type', v.u32(15)]] });
+    const down = spec.tensors?.find((t) => t.name === 'blk.0.ffn_down.weight');
+    if (down) down.type = GGML.Q6_K;
+    const { path } = writeGguf(dir, 'q4_k_m.gguf', spec);
+    const facts = modelFactsFromHeader(await readGgufHeader(path), 'q4_k_m.gguf');
+    expect(facts.tensorTypes).toEqual({ Q4_K: 14, Q6_K: 1, F32: 5 });
+    expect(facts).toMatchObject({ fileType: 'MOSTLY_Q4_K_M', trainable: true, notTrainableReason: null });
+    expect((await factsOf({ matrixType: GGML.Q4_0, set: [['general.file_type', v.u32(2)]] })).trainable).toBe(true);
+  });
+
+  it('says why a type the runtime cannot read is not trainable, most common first, with the counts', async () => {
+    const spec = tinyModelSpec({ embedding: 256, matrixType: GGML.IQ4_XS, set: [['general.file_type', v.u32(30)]] });
+    const down = spec.tensors?.find((t) => t.name === 'blk.0.ffn_down.weight');
+    if (down) down.type = GGML.IQ2_XXS;
+    const { path } = writeGguf(dir, 'iq.gguf', spec);
+    const facts = modelFactsFromHeader(await readGgufHeader(path), 'iq.gguf');
     expect(facts.trainable).toBe(false);
-    expect(facts.notTrainableReason).toBe('Training from Q4_K tensors is not supported yet (15 tensors); F32, F16, BF16 and Q8_0 are.');
+    expect(facts.notTrainableReason).toBe(
+      'Training from IQ4_XS (14 tensors) and IQ2_XXS (1 tensor) tensors is not supported yet; ' +
+        'F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K and Q6_K are.',
+    );
     expect(facts.loadProblems).toEqual([]);
   });
 
-  it('lists several unsupported types at once, most common first', async () => {
-    const spec = tinyModelSpec({ embedding: 256, matrixType: GGML.Q4_K });
-    const down = spec.tensors?.find((t) => t.name === 'blk.0.ffn_down.weight');
-    if (down) down.type = GGML.Q6_K;
-    const { path } = writeGguf(dir, 'mixed.gguf', spec);
-    const facts = modelFactsFromHeader(await readGgufHeader(path), 'mixed.gguf');
-    expect(facts.tensorTypes).toEqual({ Q4_K: 14, Q6_K: 1, F32: 5 });
-    expect(facts.notTrainableReason).toBe(
-      'Training from Q4_K (14 tensors) and Q6_K (1 tensor) tensors is not supported yet; F32, F16, BF16 and Q8_0 are.',
-    );
+  it('is not trainable when the file type and the tensors disagree, saying how', async () => {
+    const quantizedAsF16 = await factsOf({ embedding: 256, matrixType: GGML.Q4_K, set: [['general.file_type', v.u32(1)]] });
+    expect(quantizedAsF16.trainable).toBe(false);
+    expect(quantizedAsF16.notTrainableReason).toBe('Its file type says MOSTLY_F16, but 15 tensors are quantized (Q4_K): the file was written wrong.');
+    const f16AsQ4K = await factsOf({ matrixType: GGML.F16, set: [['general.file_type', v.u32(15)]] });
+    expect(f16AsQ4K.notTrainableReason).toBe('Its file type says MOSTLY_Q4_K_M, but no tensor is stored as Q4_K (F16, F32): the file was written wrong.');
+    // A file type this check does not know, or none, is no reason.
+    expect((await factsOf({ matrixType: GGML.Q4_0, set: [['general.file_type', v.u32(39)]] })).trainable).toBe(true);
+    expect((await factsOf({ matrixType: GGML.Q4_0, omitKeys: ['general.file_type'] })).trainable).toBe(true);
   });
 
   it('says why another architecture is not trainable, and gives every reason at once', async () => {
     const gemma = await factsOf({ arch: 'gemma3' });
     expect(gemma.notTrainableReason).toBe('Architecture gemma3 is not trainable yet; llama and qwen2 are.');
-    const both = await factsOf({ arch: 'gemma3', embedding: 256, matrixType: GGML.Q4_K });
+    const both = await factsOf({ arch: 'gemma3', embedding: 256, matrixType: GGML.IQ4_XS, set: [['general.file_type', v.u32(30)]] });
     expect(both.notTrainableReason).toBe(
       'Architecture gemma3 is not trainable yet; llama and qwen2 are. ' +
-        'Training from Q4_K tensors is not supported yet (15 tensors); F32, F16, BF16 and Q8_0 are.',
+        'Training from IQ4_XS tensors is not supported yet (15 tensors); F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K and Q6_K are.',
     );
   });
 

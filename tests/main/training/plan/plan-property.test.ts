@@ -10,19 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { LoraTarget, RunSettingsOverrides } from '../../../../src-main/contract/run-types';
 import { planRun, runJsonFor, type PlanInputs } from '../../../../src-main/training/plan';
+import { seededRandom as random } from '../../helpers/seeded-random';
 import { bigGpuPython, cpuBox, cpuPython, cudaPython, demoSmall, demoTiny, gpuBox, largeSet, llama8b, mediumSet, qaSet, qwen05, unpreparedSet, bigGpuBox } from './plan-fixtures';
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TARGETS: LoraTarget[] = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
 

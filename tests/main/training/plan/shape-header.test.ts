@@ -32,6 +32,14 @@ describe('readShapeHeader', () => {
     expect(parameterCountFromShape(shapeFromFacts(facts, header), { qkvBias: true })).toBe(facts.parameterCount);
   });
 
+  it('counts the projections a quantized file keeps in blocks, for the low-memory estimate', async () => {
+    // wide: 256 dims x 2 blocks, FFN 1024, every matrix in Q4_K (144 bytes per 256 values).
+    const header = await readShapeHeader(await makeDemoModel({ arch: 'llama', size: 'wide', dtype: 'q4_k' }));
+    const projections = 2 * (4 * 256 * 256 + 3 * 256 * 1024) + 259 * 256; // + output.weight, not the embedding
+    expect(header.quantizedProjections).toEqual({ parameters: projections, bytes: (projections / 256) * 144, largestParameters: 256 * 1024 });
+    expect((await readShapeHeader(await makeDemoModel({ arch: 'llama', size: 'small' }))).quantizedProjections).toBeNull();
+  });
+
   it('throws a typed error for a file that is not a GGUF, and for a missing one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lathe-shape-'));
     const junk = join(dir, 'junk.gguf');

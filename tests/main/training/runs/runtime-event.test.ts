@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_EVENT_LINE, parseRuntimeEvent } from '../../../../src-main/training/runs/runtime-event';
+import { seededRandom as prng } from '../../helpers/seeded-random';
 
 /** Lines as python-runtime/lathe_runtime/train/events.py writes them. */
 const LINES = {
@@ -90,14 +91,3 @@ function damage(line: string, random: () => number): string {
   return chars.join('');
 }
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -11,6 +11,9 @@ import { formatBytes } from '../../../format/bytes';
 import { formatLoss } from '../../../format/run';
 import { selectActionError, selectDetailOf, selectLoadDetail, selectRunOf, selectSeriesOf, useRunsStore } from '../../../store/runs';
 import { isActiveRun } from '../../../store/runs/run-list';
+import { EvaluationPanel } from '../evaluation/EvaluationPanel';
+import { ExportPanel } from '../export/ExportPanel';
+import { ChatWithRunButton } from './ChatWithRunButton';
 import { RunCharts } from './RunCharts';
 import { RunControls } from './RunControls';
 import { RunErrorPanel } from './RunErrorPanel';
@@ -41,6 +44,9 @@ export function RunLiveView({ runId }: { runId: string }) {
     );
   }
 
+  // A completed run has an adapter to chat with, evaluate and export.
+  const finished = run.status === 'completed' && run.adapterPath !== null;
+
   return (
     <Card withBorder radius="md" padding="lg" data-testid="run-live" data-run-id={run.id}>
       <Stack gap="md">
@@ -70,11 +76,16 @@ export function RunLiveView({ runId }: { runId: string }) {
             </Text>
           )}
         </Group>
-        <RunControls run={run} />
+        <Group gap="sm" align="flex-start">
+          <RunControls run={run} />
+          {finished && <ChatWithRunButton run={run} />}
+        </Group>
         {actionError !== null && <ErrorNotice title="That did not work" error={actionError} />}
         {run.error !== null && <RunErrorPanel error={run.error} />}
         {detail?.error != null && <ErrorNotice title="Could not load the run's history" error={detail.error} />}
         {detail?.loading === true && !hasSeries ? <Loader size="sm" aria-label="Loading the run's history" /> : <RunCharts runId={run.id} live={isActiveRun(run)} />}
+        {finished && <EvaluationPanel runId={run.id} />}
+        {finished && <ExportPanel runId={run.id} />}
         {detail !== null && <RunSamples samples={detail.samples} />}
         {detail !== null && <RunLogTail lines={detail.logTail} />}
       </Stack>

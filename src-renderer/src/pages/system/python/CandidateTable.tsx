@@ -4,6 +4,7 @@ import type { PythonCandidate } from '../../../../../src-main/contract';
 
 const SOURCE_LABEL: Record<PythonCandidate['source'], string> = {
   LATHE_PYTHON: 'LATHE_PYTHON',
+  chosen: 'chosen on this page',
   venv: "Lathe's venv",
   PATH: 'PATH',
   system: 'system default',

@@ -1,5 +1,5 @@
 /** Whether this machine can train: the Python interpreter and torch build Lathe would use. */
-import { Badge, Button, Card, Group } from '@mantine/core';
+import { Badge, Button, Card, Divider, Group } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { PythonState } from '../../../../../src-main/contract';
 import { CardHeading } from '../../../components/CardHeading';
@@ -8,6 +8,7 @@ import { FactsSkeleton } from '../../../components/FactsSkeleton';
 import { selectPython, selectPythonError, selectPythonLoading, selectRefreshPython, useSystemStore } from '../../../store/system';
 import { PythonProblem } from './PythonProblem';
 import { PythonReadyFacts } from './PythonReadyFacts';
+import { RuntimeEnvironmentSection } from './RuntimeEnvironmentSection';
 
 const STATE_COLOR: Record<PythonState, string> = { ready: 'green', no_torch: 'yellow', no_python: 'red' };
 
@@ -52,6 +53,8 @@ export function PythonCard() {
       ) : (
         <PythonProblem report={report} state={report.state} />
       )}
+      <Divider my="md" />
+      <RuntimeEnvironmentSection />
     </Card>
   );
 }

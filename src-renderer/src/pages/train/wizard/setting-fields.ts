@@ -52,6 +52,8 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
       { path: 'device', kind: 'device' },
       { path: 'precision', kind: 'choice', options: ['auto', 'fp32', 'bf16', 'fp16'] },
       { path: 'gradientCheckpointing', kind: 'switch' },
+      // Offered for every base; the plan warns when the file holds no quantized blocks to keep.
+      { path: 'baseWeights', kind: 'choice', options: ['dequantize', 'quantized'] },
       { path: 'seed', kind: 'integer', min: 0, max: 2 ** 31 },
     ],
   },
