@@ -96,18 +96,28 @@ def merge_adapter(base: PathLike, adapter: PathLike, out: PathLike, out_type: st
             if "general.name" not in gguf.fields:
                 writer.add("general.name", Path(base).stem + NAME_SUFFIX)
             names = list(gguf.tensors)
-            for index, name in enumerate(names):
-                values = gguf.tensor(name)
-                pair = lora.weights.get(name[: -len(".weight")]) if name.endswith(".weight") else None
-                if pair is not None:
-                    lora_a, lora_b = pair
-                    # In float64: the update of a large matrix is a sum of r products per weight.
-                    values = (values.double() + factor * (lora_b.double() @ lora_a.double())).float()
-                ggml_type = plan[name]
-                writer.add_tensor(name, values.to(HOLDING[ggml_type]), ggml_type)
-                types[GGMLType(ggml_type).name] += 1
-                if progress is not None:
-                    progress(0.8 * (index + 1) / len(names))
+            done = [0]
+
+            def merged(name: str) -> Callable[[], torch.Tensor]:
+                # Made only as the writer reaches the tensor, so a 7B model is never held in
+                # memory whole: one tensor is read, merged, encoded and dropped at a time.
+                def make() -> torch.Tensor:
+                    values = gguf.tensor(name)
+                    pair = lora.weights.get(name[: -len(".weight")]) if name.endswith(".weight") else None
+                    if pair is not None:
+                        lora_a, lora_b = pair
+                        # In float64: the update of a large matrix is a sum of r products per weight.
+                        values = (values.double() + factor * (lora_b.double() @ lora_a.double())).float()
+                    done[0] += 1
+                    if progress is not None:
+                        progress(0.95 * done[0] / len(names))
+                    return values.to(HOLDING[plan[name]])
+                return make
+
+            for name in names:
+                info = gguf.tensors[name]
+                writer.add_lazy_tensor(name, list(info.shape), merged(name), plan[name])
+                types[GGMLType(plan[name]).name] += 1
             size = writer.write(out)
     except GGUFError as error:
         raise MergeError(str(error), "unsupported" if error.kind == "unsupported" else "invalid_file") from None

@@ -161,6 +161,23 @@ export interface RunEntry {
   memory: { estimatedBytes: number | null; measuredPeakBytes: number | null; device: string | null };
 }
 
+/** One `step` event's numbers, as charts plot them. */
+export interface RunTrainPoint {
+  step: number;
+  time: number;
+  loss: number | null;
+  lr: number;
+  gradNorm: number | null;
+  tokensPerSecond: number;
+  memoryBytes: number | null;
+}
+
+/** One validation loss. */
+export interface RunEvalPoint {
+  step: number;
+  valLoss: number | null;
+}
+
 /** Columnar series: index i of every array in a group is one point. */
 export interface RunMetrics {
   train: {
@@ -196,8 +213,8 @@ export type RunEvent =
   | {
       type: 'metrics';
       id: string;
-      train?: { step: number; time: number; loss: number | null; lr: number; gradNorm: number | null; tokensPerSecond: number; memoryBytes: number | null };
-      eval?: { step: number; valLoss: number | null };
+      train?: RunTrainPoint;
+      eval?: RunEvalPoint;
     }
   | { type: 'sample'; id: string; sample: RunSample }
   | { type: 'log'; id: string; lines: string[] }

@@ -224,6 +224,32 @@ def test_tensor_data_is_aligned_and_padded(tmp_path: Path) -> None:
     assert raw[gguf.data_offset + 20 : gguf.data_offset + 64] == bytes(44)
 
 
+def test_lazy_tensors_are_made_once_at_write_and_match_eager_ones(tmp_path: Path) -> None:
+    values = torch.randn(3, 64)
+    made: List[str] = []
+
+    def make() -> torch.Tensor:
+        made.append("q")
+        return values.clone()
+
+    lazy, eager = GGUFWriter(), GGUFWriter()
+    lazy.add_lazy_tensor("q", [3, 64], make, GGMLType.Q8_0)
+    eager.add_tensor("q", values, GGMLType.Q8_0)
+    assert made == []  # nothing is computed until the file is written
+    lazy.write(tmp_path / "lazy.gguf")
+    eager.write(tmp_path / "eager.gguf")
+    assert made == ["q"]
+    assert (tmp_path / "lazy.gguf").read_bytes() == (tmp_path / "eager.gguf").read_bytes()
+
+
+def test_a_lazy_tensor_of_the_wrong_shape_fails_the_write_and_leaves_no_file(tmp_path: Path) -> None:
+    writer = GGUFWriter()
+    writer.add_lazy_tensor("w", [4, 8], lambda: torch.ones(8, 4))
+    with pytest.raises(RuntimeError, match="was made as something other than the floating-point \\[4, 8\\]"):
+        writer.write(tmp_path / "bad.gguf")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "values, message",
     [

@@ -28,7 +28,7 @@ from lathe_runtime.model import (
     load_decoder,
     parameter_name,
 )
-from lathe_runtime.model.decoder import segment_layout
+from lathe_runtime.model.decoder import causal_attention, segment_layout
 
 torch.set_num_threads(2)
 
@@ -254,3 +254,15 @@ def test_segments_restart_positions_and_see_only_themselves() -> None:
 def test_config_is_plain_data() -> None:
     config = DecoderConfig("llama", 10, 8, 1, 2, 1, 4, 16, 1e-5, 32)
     assert (config.q_dim, config.kv_dim, config.rotary_dim) == (8, 4, 4)
+
+
+def test_the_math_attention_fallback_stays_float32_under_cpu_autocast() -> None:
+    # bf16 autocast on a CPU would otherwise run the fallback's float32 matmuls in bf16
+    # (about 1e-2 off here); docs/training-runtime.md promises an exact float32 fallback.
+    generator = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(1, 2, 8, 16, generator=generator) for _ in range(3))
+    exact = causal_attention(q, k, v, None, 0.25, "math")
+    with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+        under_autocast = causal_attention(q, k, v, None, 0.25, "math")
+    assert under_autocast.dtype == torch.float32
+    assert torch.equal(under_autocast, exact)

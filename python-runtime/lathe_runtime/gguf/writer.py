@@ -25,13 +25,14 @@ Tested by ``tests/python-runtime/test_gguf.py`` (``node scripts/pytest.mjs``).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import secrets
 import struct
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Dict, List, Optional, Union
+from typing import Any, BinaryIO, Callable, Dict, List, Optional, Sequence, Union
 
 import torch
 
@@ -57,7 +58,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 @dataclass(frozen=True)
 class _PendingTensor:
     name: str
-    values: torch.Tensor
+    # A tensor, or a function that makes it when it is written (see add_lazy_tensor).
+    values: Union[torch.Tensor, Callable[[], torch.Tensor]]
     ggml_type: GGMLType
     dims: List[int]
     nbytes: int
@@ -100,7 +102,23 @@ class GGUFWriter:
         The tensor is kept by reference and converted one at a time while writing, so a
         model is never held twice in memory. Do not modify it before ``write``.
         """
-        problems: List[str] = []
+        if not isinstance(values, torch.Tensor):
+            values = torch.as_tensor(values)
+        extra = [] if values.is_floating_point() else [f"values must be floating point, not {values.dtype}"]
+        self._add(name, values, list(values.shape), ggml_type, extra)
+
+    def add_lazy_tensor(self, name: str, shape: Sequence[int], make: Callable[[], torch.Tensor],
+                        ggml_type: GGMLType = GGMLType.F32) -> None:
+        """Add a tensor of ``shape`` (torch order) that ``make`` computes only when it is written.
+
+        For writers of large files (a merged model): each tensor is made, encoded and dropped
+        in turn, so only one is in memory at a time. ``make`` must return floating-point
+        values of exactly ``shape``.
+        """
+        self._add(name, make, list(shape), ggml_type, [])
+
+    def _add(self, name: str, values: Union[torch.Tensor, Callable[[], torch.Tensor]], shape: List[int],
+             ggml_type: GGMLType, problems: List[str]) -> None:
         encoded_name = name.encode("utf-8")
         if not name or len(encoded_name) > MAX_TENSOR_NAME_BYTES:
             problems.append(f"a tensor name must be 1 to {MAX_TENSOR_NAME_BYTES} UTF-8 bytes")
@@ -108,17 +126,13 @@ class GGUFWriter:
             problems.append("the name is already used")
         if ggml_type not in SUPPORTED_TYPES:
             problems.append(f"type {ggml_type_name(ggml_type)} cannot be written ({supported_type_names()} can)")
-        if not isinstance(values, torch.Tensor):
-            values = torch.as_tensor(values)
-        if not values.is_floating_point():
-            problems.append(f"values must be floating point, not {values.dtype}")
-        if not 1 <= values.dim() <= MAX_DIMS:
-            problems.append(f"a tensor needs 1 to {MAX_DIMS} dimensions, this one has {values.dim()}")
-        dims = list(reversed(values.shape))  # ggml's ne[]: fastest-varying first
+        if not 1 <= len(shape) <= MAX_DIMS:
+            problems.append(f"a tensor needs 1 to {MAX_DIMS} dimensions, this one has {len(shape)}")
+        dims = list(reversed(shape))  # ggml's ne[]: fastest-varying first
         nbytes = 0
         if not problems:
             try:
-                nbytes = tensor_nbytes(ggml_type, values.numel(), dims[0]) or 0
+                nbytes = tensor_nbytes(ggml_type, math.prod(shape), dims[0]) or 0
             except ValueError as error:
                 problems.append(str(error))
         if problems:
@@ -166,7 +180,15 @@ class GGUFWriter:
         out.write(header)
         written = len(header)
         for tensor in self._tensors.values():
-            data = encode(tensor.values, tensor.ggml_type)
+            values = tensor.values if isinstance(tensor.values, torch.Tensor) else tensor.values()
+            if list(reversed(values.shape)) != tensor.dims or not values.is_floating_point():
+                # Its info is already in the header above: writing it would make a wrong file.
+                shape = list(reversed(tensor.dims))
+                if values is tensor.values:
+                    raise RuntimeError(f"tensor '{tensor.name}' changed size after it was added as the floating-point {shape}")
+                raise RuntimeError(f"tensor '{tensor.name}' was made as something other than the floating-point {shape} it was added as")
+            data = encode(values, tensor.ggml_type)
+            del values
             if data.numel() != tensor.nbytes:
                 # The tensor was resized after add_tensor: its info above would be wrong.
                 raise RuntimeError(f"tensor '{tensor.name}' changed size after it was added")

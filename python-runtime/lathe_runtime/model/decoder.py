@@ -30,6 +30,7 @@ else an exact float32 fallback; ``Decoder.attention`` picks ("auto", "sdpa", "ma
 
 from __future__ import annotations
 
+import contextlib
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -153,11 +154,22 @@ def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: Op
             return F.scaled_dot_product_attention(q, k, v, is_causal=True)
         return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
     length = q.shape[-2]
-    scores = torch.matmul(q.float(), k.float().transpose(-2, -1)) * scale
-    if mask is None:
-        mask = torch.ones(length, length, dtype=torch.bool, device=q.device).tril()
-    scores = scores.masked_fill(~mask, float("-inf"))
-    return torch.matmul(torch.softmax(scores, dim=-1), v.float()).to(q.dtype)
+    # Autocast would cast these float32 matmuls back down to bf16/fp16 (matmul is on its
+    # lower-precision list), so the fallback is switched out of it to stay exact.
+    with _autocast_off(q.device.type):
+        scores = torch.matmul(q.float(), k.float().transpose(-2, -1)) * scale
+        if mask is None:
+            mask = torch.ones(length, length, dtype=torch.bool, device=q.device).tril()
+        scores = scores.masked_fill(~mask, float("-inf"))
+        attended = torch.matmul(torch.softmax(scores, dim=-1), v.float())
+    return attended.to(q.dtype)
+
+
+def _autocast_off(device_type: str) -> contextlib.AbstractContextManager:
+    """A context with autocast disabled for ``device_type`` (older torch knows only cpu and cuda)."""
+    if device_type in ("cpu", "cuda"):
+        return torch.autocast(device_type=device_type, enabled=False)
+    return contextlib.nullcontext()
 
 
 def segment_layout(segment_ids: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:

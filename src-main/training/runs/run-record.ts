@@ -3,36 +3,16 @@
  * contract shows it (`RunEntry`). The record holds what the entry does not show (pid, request,
  * where its base model and prepared data are) so a run can be started again after a restart.
  */
-import type { DatasetEntry, ModelEntry, RunEntry, RunError, RunPlan, RunPreset, RunRequest, RunSettings, RunStatus } from '../../contract';
+import type { DatasetEntry, ModelEntry, RunEntry, RunPlan, RunRequest, RunStatus } from '../../contract';
 
-export interface RunRecord {
-  id: string;
-  name: string;
-  modelId: string;
-  modelName: string;
-  datasetId: string;
-  datasetName: string;
-  preset: RunPreset;
-  settings: RunSettings;
+/** The entry's stored fields (what it derives — queue place, ETA, resumable, memory — is left out), plus what only the service needs. */
+export interface RunRecord extends Omit<RunEntry, 'queuePosition' | 'etaSeconds' | 'resumable' | 'memory'> {
   request: RunRequest;
-  status: RunStatus;
   /** The device the run queues on (`cpu`, `cuda:0`, `mps`). */
   device: string;
   pid: number | null;
-  dir: string;
   baseModelPath: string | null;
   preparedDir: string | null;
-  step: number;
-  totalSteps: number | null;
-  trainLoss: number | null;
-  valLoss: number | null;
-  activeSeconds: number;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  error: RunError | null;
-  adapterPath: string | null;
-  lastCheckpoint: { step: number; path: string } | null;
   memoryEstimateBytes: number | null;
   memoryPeakBytes: number | null;
 }
@@ -54,32 +34,13 @@ export function isResumable(run: Pick<RunRecord, 'status' | 'lastCheckpoint'>): 
 }
 
 export function toRunEntry(run: RunRecord, live: { queuePosition: number | null; etaSeconds: number | null }): RunEntry {
+  const { request: _request, device, pid: _pid, baseModelPath: _base, preparedDir: _prepared, memoryEstimateBytes, memoryPeakBytes, ...stored } = run;
   return {
-    id: run.id,
-    name: run.name,
-    modelId: run.modelId,
-    modelName: run.modelName,
-    datasetId: run.datasetId,
-    datasetName: run.datasetName,
-    preset: run.preset,
-    settings: run.settings,
-    status: run.status,
+    ...stored,
     queuePosition: run.status === 'queued' ? live.queuePosition : null,
-    step: run.step,
-    totalSteps: run.totalSteps,
-    trainLoss: run.trainLoss,
-    valLoss: run.valLoss,
-    activeSeconds: run.activeSeconds,
     etaSeconds: run.status === 'running' ? live.etaSeconds : null,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    error: run.error,
-    dir: run.dir,
-    adapterPath: run.adapterPath,
-    lastCheckpoint: run.lastCheckpoint,
     resumable: isResumable(run),
-    memory: { estimatedBytes: run.memoryEstimateBytes, measuredPeakBytes: run.memoryPeakBytes, device: run.device },
+    memory: { estimatedBytes: memoryEstimateBytes, measuredPeakBytes: memoryPeakBytes, device },
   };
 }
 

@@ -5,23 +5,11 @@
  * checkpoint) keeps the later report.
  */
 import type Database from 'better-sqlite3';
-import type { RunError, RunMetrics, RunPreset, RunRequest, RunSample, RunSettings, RunStatus } from '../../contract';
+import type { RunError, RunEvalPoint, RunMetrics, RunPreset, RunRequest, RunSample, RunSettings, RunStatus, RunTrainPoint } from '../../contract';
 import type { RunRecord } from './run-record';
 
-export interface TrainPoint {
-  step: number;
-  time: number;
-  loss: number | null;
-  lr: number;
-  gradNorm: number | null;
-  tokensPerSecond: number;
-  memoryBytes: number | null;
-}
-
-export interface EvalPoint {
-  step: number;
-  valLoss: number | null;
-}
+export type TrainPoint = RunTrainPoint;
+export type EvalPoint = RunEvalPoint;
 
 interface RunRow {
   id: string;

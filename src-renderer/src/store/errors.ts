@@ -19,3 +19,18 @@ export function toStoredError(error: unknown): StoredError {
   }
   return { kind: 'internal', message: String(error) };
 }
+
+/**
+ * One action on something a page shows (reveal a file, read a report…): the last action's
+ * error is cleared first, and a failure is stored for the page to show (actions never
+ * throw) while the caller gets `failed`.
+ */
+export async function attemptAction<T, F>(setActionError: (error: StoredError | null) => void, action: () => Promise<T>, failed: F): Promise<T | F> {
+  setActionError(null);
+  try {
+    return await action();
+  } catch (error) {
+    setActionError(toStoredError(error));
+    return failed;
+  }
+}

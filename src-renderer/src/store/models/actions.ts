@@ -5,7 +5,7 @@
  */
 import type { AddModelsResult, ModelEntry, ModelEvent } from '../../../../src-main/contract';
 import type { ModelsClient } from '../../client/models-client';
-import { toStoredError } from '../errors';
+import { attemptAction, toStoredError } from '../errors';
 import type { Loadable } from '../loadable';
 import type { ModelsState } from './initialState';
 import { applyModelEvent, upsertModels } from './model-list';
@@ -161,15 +161,7 @@ export function createModelsActions(set: SetState, get: GetState, client: Models
       return true;
     },
 
-    async revealModel(id) {
-      set({ actionError: null });
-      try {
-        return (await client.reveal(id)).path;
-      } catch (error) {
-        set({ actionError: toStoredError(error) });
-        return null;
-      }
-    },
+    revealModel: (id) => attemptAction((actionError) => set({ actionError }), async () => (await client.reveal(id)).path, null),
 
     async startHash(id) {
       cancelledHashes.delete(id);

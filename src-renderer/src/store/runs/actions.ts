@@ -6,7 +6,7 @@
  */
 import type { RunEntry, RunEvent } from '../../../../src-main/contract';
 import type { RunsClient } from '../../client/runs-client';
-import { toStoredError } from '../errors';
+import { attemptAction, toStoredError } from '../errors';
 import { createEventFollower } from '../intake/event-follower';
 import { animationFrame, createFrameBatch, type ScheduleFrame } from './frame-batch';
 import { MAX_LOG_LINES, MAX_SAMPLES } from './initialState';
@@ -192,15 +192,7 @@ export function createRunsActions(set: SetRunsState, get: GetRunsState, client: 
       return true;
     },
 
-    async revealRun(id) {
-      set({ actionError: null });
-      try {
-        return (await client.reveal(id)).path;
-      } catch (error) {
-        set({ actionError: toStoredError(error) });
-        return null;
-      }
-    },
+    revealRun: (id) => attemptAction((actionError) => set({ actionError }), async () => (await client.reveal(id)).path, null),
 
     dismissFinished: (id) => set((state) => ({ finishedNotices: state.finishedNotices.filter((r) => r.id !== id) })),
   };

@@ -6,7 +6,7 @@
  * column; the store bumps a revision number when it has appended, which is what
  * components subscribe to.
  */
-import type { RunMetrics } from '../../../../src-main/contract';
+import type { RunEvalPoint, RunMetrics, RunTrainPoint } from '../../../../src-main/contract';
 
 export class Column {
   data: Float64Array;
@@ -36,20 +36,8 @@ export class Column {
   }
 }
 
-export interface TrainPoint {
-  step: number;
-  time: number;
-  loss: number | null;
-  lr: number;
-  gradNorm: number | null;
-  tokensPerSecond: number;
-  memoryBytes: number | null;
-}
-
-export interface EvalPoint {
-  step: number;
-  valLoss: number | null;
-}
+export type TrainPoint = RunTrainPoint;
+export type EvalPoint = RunEvalPoint;
 
 export interface RunSeries {
   train: { step: Column; time: Column; loss: Column; lr: Column; gradNorm: Column; tokensPerSecond: Column; memoryBytes: Column };
