@@ -27,6 +27,7 @@ import { modelFor } from './dataset-command';
 import { formatDuration } from './progress-bar';
 import { trainToEnd } from './train-command';
 import type { CliContext } from './main';
+import { memorizingSettings } from './demo-settings';
 
 const USAGE = 'Usage: lathe demo [--steps N]   (N: optimizer steps, default 160; fewer for a quick check)';
 /** See the measurements above. */
@@ -72,21 +73,7 @@ export async function runDemo(argv: string[], context: CliContext): Promise<numb
       datasetId: dataset.id,
       preset: 'quick',
       name: 'Demo: sample answers',
-      settings: {
-        lora: { rank: 16, alpha: 32, dropout: 0, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] },
-        optimizer: { lr: 5e-3, weightDecay: 0 },
-        schedule: { kind: 'cosine', warmupSteps: 0 },
-        steps,
-        microBatchSize: pairs.length,
-        gradientAccumulation: 1,
-        maxGradNorm: 1,
-        seed: 0,
-        precision: 'fp32',
-        packing: false,
-        evalEvery: 0,
-        checkpointEvery: 0,
-        sampleEvery: 0,
-      },
+      settings: memorizingSettings(pairs.length, steps),
       // Every answer is trained: the demo shows memorization, held-out prompts come from elsewhere.
       prepare: { validationPercent: 0 },
     };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
 import type { DatasetEntry, ModelEntry, RunDetail, RunEntry, RunRequest } from '../../src-main/contract';
+import { memorizingSettings } from '../../src-main/cli/demo-settings';
 import { E2E_PORT, E2E_TOKEN } from './settings';
 
 /**
@@ -84,21 +85,7 @@ test('a finished demo run in the Playground: the fine-tuned pane gives the train
     datasetId: dataset.id,
     preset: 'quick',
     name: 'Playground: sample answers',
-    settings: {
-      lora: { rank: 16, alpha: 32, dropout: 0, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] },
-      optimizer: { lr: 5e-3, weightDecay: 0 },
-      schedule: { kind: 'cosine', warmupSteps: 0 },
-      steps: STEPS,
-      microBatchSize: rows,
-      gradientAccumulation: 1,
-      maxGradNorm: 1,
-      seed: 0,
-      precision: 'fp32',
-      packing: false,
-      evalEvery: 0,
-      checkpointEvery: 0,
-      sampleEvery: 0,
-    },
+    settings: memorizingSettings(rows, STEPS),
     prepare: { validationPercent: 0 },
   };
   const started = await callLathe<RunEntry>('runs.start', request);

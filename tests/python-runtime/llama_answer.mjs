@@ -8,10 +8,9 @@
 // and ends at an end-of-generation token (`<|im_end|>`) or after MAX_TOKENS (default 64).
 // Prints one JSON line: an array with each prompt's completion, the end token left out.
 //
-// node-llama-cpp 3.x, CPU build, never built here; two threads at most: more than the cores
-// makes llama.cpp hundreds of times slower (DESIGN §2).
-import { availableParallelism } from 'node:os';
+// node-llama-cpp 3.x, CPU build, never built here; threads as llama_threads.mjs picks them.
 import { getLlama } from 'node-llama-cpp';
+import { testThreads } from './llama_threads.mjs';
 
 const [modelPath, adapterPath, promptsJson, maxTokensText = '64'] = process.argv.slice(2);
 if (modelPath === undefined || adapterPath === undefined || promptsJson === undefined) {
@@ -39,7 +38,7 @@ try {
   try {
     context = await model.createContext({
       contextSize: 512,
-      threads: Math.min(2, availableParallelism()),
+      threads: testThreads(modelPath),
       ...(adapterPath === 'none' ? {} : { lora: { adapters: [{ filePath: adapterPath }] } }),
     });
   } catch (error) {

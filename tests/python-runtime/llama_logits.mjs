@@ -12,10 +12,9 @@
 // in F32 and turns flash attention off (it casts K/V to F16 itself), leaving only float32
 // round-off between llama.cpp and a correct float32 reimplementation.
 //
-// node-llama-cpp 3.x, CPU build, never built here; two threads at most: more than the cores
-// makes llama.cpp hundreds of times slower (DESIGN §2).
-import { availableParallelism } from 'node:os';
+// node-llama-cpp 3.x, CPU build, never built here; threads as llama_threads.mjs picks them.
 import { getLlama } from 'node-llama-cpp';
+import { testThreads } from './llama_threads.mjs';
 
 const args = process.argv.slice(2);
 const exact = args[0] === '--exact';
@@ -49,7 +48,7 @@ try {
     // Room to spare: a sequence that fills its context is shifted (its first tokens dropped)
     // before the last token is evaluated, and the last logits would then differ.
     contextSize: longest + 64,
-    threads: Math.min(2, availableParallelism()),
+    threads: testThreads(modelPath),
     ...(exact ? exactOptions : {}),
   });
   try {

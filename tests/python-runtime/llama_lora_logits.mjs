@@ -13,9 +13,9 @@
 //
 // `--exact` keeps the KV cache in F32 and turns flash attention off, as llama_logits.mjs does.
 // A file llama.cpp refuses fails with llama.cpp's own log: node-llama-cpp only says "Failed".
-// node-llama-cpp 3.x, CPU build, never built here; two threads at most (DESIGN §2).
-import { availableParallelism } from 'node:os';
+// node-llama-cpp 3.x, CPU build, never built here; threads as llama_threads.mjs picks them.
 import { getLlama } from 'node-llama-cpp';
+import { testThreads } from './llama_threads.mjs';
 
 const args = process.argv.slice(2);
 const exact = args[0] === '--exact';
@@ -58,7 +58,7 @@ try {
       try {
         context = await model.createContext({
           contextSize: longest + 64, // room to spare: a full context would be shifted
-          threads: Math.min(2, availableParallelism()),
+          threads: testThreads(modelPath),
           ...(adapters.length === 0 ? {} : { lora: { adapters } }),
           ...(exact ? exactOptions : {}),
         });
