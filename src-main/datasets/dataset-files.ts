@@ -10,6 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { cleanFileName, MAX_FILE_STEM_LENGTH } from '../files/safe-file-name';
 import { createInterface } from 'node:readline';
 import type { RowProblem } from '../contract';
 import { whyNotReadable } from '../models/file-problems';
@@ -84,23 +85,13 @@ export function isInside(folder: string, path: string): boolean {
   return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
-const MAX_NAME_LENGTH = 180;
-/** Names Windows reserves for devices, with or without an extension. */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
-
 /**
  * The name an uploaded dataset is kept under: the browser's name without folders, `..` or
  * characters Windows refuses, and its extension kept (the readers look at it as a hint).
  */
 export function safeDatasetFileName(sent: string): string {
-  const lastPart = sent.split(/[/\\]/).pop() ?? '';
-  let name = [...lastPart]
-    .map((c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' || '<>:"|?*'.includes(c) ? '_' : c))
-    .join('')
-    .replace(/^[.\s]+|[.\s]+$/g, '');
-  if (WINDOWS_DEVICE.test(name)) name = `_${name}`;
-  if (name === '') name = 'dataset';
+  const name = cleanFileName(sent, 'dataset');
   const extension = extname(name).slice(0, 16);
   const stem = name.slice(0, name.length - extname(name).length);
-  return `${stem.slice(0, MAX_NAME_LENGTH) || 'dataset'}${extension}`;
+  return `${stem.slice(0, MAX_FILE_STEM_LENGTH) || 'dataset'}${extension}`;
 }

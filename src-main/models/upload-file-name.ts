@@ -5,22 +5,13 @@
  */
 import { link, rename, stat, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-
-const MAX_NAME_LENGTH = 180;
-/** Names Windows reserves for devices, with or without an extension. */
-const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
+import { cleanFileName, MAX_FILE_STEM_LENGTH } from '../files/safe-file-name';
 
 export function safeModelFileName(sent: string): string {
-  const lastPart = sent.split(/[/\\]/).pop() ?? '';
-  let name = [...lastPart]
-    .map((c) => (c.charCodeAt(0) < 0x20 || c === '\u007f' || '<>:"|?*'.includes(c) ? '_' : c))
-    .join('')
-    .replace(/^[.\s]+|[.\s]+$/g, '');
-  if (WINDOWS_DEVICE.test(name)) name = `_${name}`;
-  if (name === '') name = 'model';
+  const name = cleanFileName(sent, 'model');
   const hasExtension = extname(name).toLowerCase() === '.gguf';
   const stem = hasExtension ? name.slice(0, -'.gguf'.length) : name;
-  return `${stem.slice(0, MAX_NAME_LENGTH)}${hasExtension ? extname(name) : '.gguf'}`;
+  return `${stem.slice(0, MAX_FILE_STEM_LENGTH)}${hasExtension ? extname(name) : '.gguf'}`;
 }
 
 /** `name.gguf`, else `name (2).gguf`, `name (3).gguf`… */
