@@ -50,6 +50,11 @@ export interface LatheServicesOptions {
   logError?: (context: string, error: unknown) => void;
   /** The Hugging Face Hub to download from (default: LATHE_HUB_URL, else huggingface.co). */
   hubUrl?: string;
+  /**
+   * Continue unfinished downloads at start (the window, `lathe serve`). A one-shot command
+   * leaves them for the next long-lived start instead of beginning and stopping them.
+   */
+  resumeDownloads?: boolean;
 }
 
 export interface LatheServices {
@@ -98,7 +103,7 @@ export async function startLatheServices(options: LatheServicesOptions): Promise
   });
   await datasets.start();
   const hub = new HubService({ dataDir: options.dataDir, hubUrl: options.hubUrl, env: options.env, hardware: () => hardware.report(), secrets: options.desktop?.secrets, library: models, logError: options.logError });
-  await hub.start();
+  await hub.start({ resumeDownloads: options.resumeDownloads ?? true });
   const uploads = new UploadSessions({ dataDir: options.dataDir, library: models, finishers: { dataset: (upload) => datasets.adoptUpload(upload) } });
   const inference = new InferenceService({
     workerPath: options.paths.inferenceWorker,

@@ -6,7 +6,8 @@ export function logToStderr(where: string, error: unknown): void {
   process.stderr.write(`[${where}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 }
 
-export function startCliServices(context: CliContext): Promise<LatheServices> {
+/** `longLived`: `lathe serve`, which keeps running and so continues unfinished downloads. */
+export function startCliServices(context: CliContext, { longLived = false }: { longLived?: boolean } = {}): Promise<LatheServices> {
   return startLatheServices({
     dataDir: context.dataDir,
     paths: context.paths,
@@ -15,6 +16,7 @@ export function startCliServices(context: CliContext): Promise<LatheServices> {
     version: context.version,
     transport: 'web',
     logError: logToStderr,
+    resumeDownloads: longLived,
   });
 }
 

@@ -18,7 +18,7 @@ export async function runServe(argv: string[], context: CliContext): Promise<num
     throw new LatheError('not_found', `The UI is not built (${context.paths.rendererDir}). Run: npm run build`);
   }
   const logError = logToStderr;
-  const services = await startCliServices(context);
+  const services = await startCliServices(context, { longLived: true });
   const server = await startWebServer({
     host,
     port,

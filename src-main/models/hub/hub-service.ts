@@ -36,10 +36,13 @@ export class HubService {
     this.downloads = new DownloadQueue({ ...deps, source: this.client });
   }
 
-  /** Reads the token, removes abandoned partial downloads and continues the rest. */
-  async start(): Promise<void> {
+  /**
+   * Reads the token; with `resumeDownloads`, also removes abandoned partial downloads and
+   * continues the rest (otherwise that waits for the first download asked for).
+   */
+  async start({ resumeDownloads = true }: { resumeDownloads?: boolean } = {}): Promise<void> {
     await this.token.load();
-    await this.downloads.start();
+    if (resumeDownloads) await this.downloads.start();
   }
 
   search(input: { query?: string; sort?: 'downloads' | 'likes' | 'recent'; limit?: number }): Promise<HubRepo[]> {
